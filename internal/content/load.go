@@ -1,0 +1,294 @@
+package content
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"path"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Kind says what a content file is, from where it lies.
+type Kind int
+
+// The kinds of content files.
+const (
+	KindSettings   Kind = iota // content/_index.md
+	KindLocaleHome             // content/<locale>/_index.md
+	KindCategory               // content/<locale>/<category>/_index.md
+	KindSection                // content/<locale>/<category>/<section>/_index.md
+	KindArticle                // content/<locale>/<category>/<section>/<name>.md
+)
+
+func (k Kind) String() string {
+	return [...]string{"site settings", "locale home", "category", "section", "article"}[k]
+}
+
+// File is one parsed content file. Exactly one of Settings, Home, Branch
+// and Article is set, according to Kind.
+type File struct {
+	Path     string // as shown in errors: "content/en/a/b/c.md"
+	Rel      string // relative to content/: "en/a/b/c.md"
+	Kind     Kind
+	Locale   string // first folder; "" for the settings file
+	Category string // folder names, as on disk
+	Section  string
+	Name     string // file name without .md; "_index" for branches
+
+	Settings *Settings
+	Home     *LocaleHome
+	Branch   *Branch
+	Article  *Article
+
+	Body     []byte // Markdown after the front matter
+	BodyLine int    // line of the file on which Body starts
+
+	fm parsed
+}
+
+// Tree is everything loaded from content/.
+type Tree struct {
+	Settings *File
+	Files    []*File // all other files, sorted by Rel
+}
+
+// Dir is the folder below the site root that holds content.
+const Dir = "content"
+
+// Load reads and parses every Markdown file below content/ in fsys (the
+// site root). It returns all problems found, not just the first; the
+// tree is usable for the files that parsed.
+func Load(fsys fs.FS) (*Tree, List) {
+	var names []string
+	var errs List
+	err := fs.WalkDir(fsys, Dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			errs = append(errs, &Error{Path: p, Err: fmt.Errorf("reading: %w", err)})
+			return nil
+		}
+		base := d.Name()
+		if p != Dir && (strings.HasPrefix(base, ".") || strings.HasSuffix(base, "~") || strings.HasPrefix(base, "#")) {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil // editor and OS droppings
+		}
+		if !d.IsDir() && strings.EqualFold(path.Ext(base), ".md") {
+			names = append(names, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, List{{Path: Dir, Err: fmt.Errorf("reading content folder: %w", err), Hint: "run in the site root or pass --source"}}
+	}
+	sort.Strings(names)
+	files := make([]*File, len(names))
+	fileErrs := make([]List, len(names))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				files[i], fileErrs[i] = LoadFile(fsys, names[i])
+			}
+		}()
+	}
+	for i := range names {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	t := &Tree{}
+	for i, f := range files {
+		errs = append(errs, fileErrs[i]...)
+		if f == nil {
+			continue
+		}
+		if f.Kind == KindSettings {
+			t.Settings = f
+			continue
+		}
+		t.Files = append(t.Files, f)
+	}
+	if t.Settings == nil {
+		errs = append(errs, Errorf(Dir+"/_index.md", 0, 0, ErrStructure, "create it with front matter 'title' and 'locales: [en]'", "site settings file is missing"))
+	}
+	return t, errs
+}
+
+// LoadFile reads and parses one content file; p is the slash path below
+// the site root ("content/en/…"). It returns nil and the errors when the
+// file cannot be used at all.
+func LoadFile(fsys fs.FS, p string) (*File, List) {
+	src, err := fs.ReadFile(fsys, p)
+	if err != nil {
+		return nil, List{{Path: p, Err: fmt.Errorf("reading: %w", err)}}
+	}
+	return ParseFile(p, src)
+}
+
+// ParseFile parses one content file's bytes; p is the slash path below the
+// site root ("content/en/…"). Byte order marks and CRLF line endings are
+// accepted.
+func ParseFile(p string, src []byte) (*File, List) {
+	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
+	if bytes.IndexByte(src, '\r') >= 0 {
+		src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
+		src = bytes.ReplaceAll(src, []byte("\r"), []byte("\n"))
+	}
+	rel := strings.TrimPrefix(p, Dir+"/")
+	parts := strings.Split(rel, "/")
+	f := &File{Path: p, Rel: rel, Name: strings.TrimSuffix(parts[len(parts)-1], path.Ext(parts[len(parts)-1]))}
+	isIndex := f.Name == "_index"
+	switch {
+	case len(parts) == 1 && isIndex:
+		f.Kind = KindSettings
+	case len(parts) == 2 && isIndex:
+		f.Kind, f.Locale = KindLocaleHome, parts[0]
+	case len(parts) == 3 && isIndex:
+		f.Kind, f.Locale, f.Category = KindCategory, parts[0], parts[1]
+	case len(parts) == 4 && isIndex:
+		f.Kind, f.Locale, f.Category, f.Section = KindSection, parts[0], parts[1], parts[2]
+	case len(parts) == 4:
+		f.Kind, f.Locale, f.Category, f.Section = KindArticle, parts[0], parts[1], parts[2]
+	default:
+		return nil, List{Errorf(p, 0, 0, ErrStructure, "articles go in content/<locale>/<category>/<section>/<name>.md; branches have an _index.md", "file is not where a %s can be", "help-center page")}
+	}
+	var v any
+	switch f.Kind {
+	case KindSettings:
+		f.Settings = &Settings{}
+		v = f.Settings
+	case KindLocaleHome:
+		f.Home = &LocaleHome{}
+		v = f.Home
+	case KindCategory, KindSection:
+		f.Branch = &Branch{}
+		v = f.Branch
+	case KindArticle:
+		f.Article = &Article{}
+		v = f.Article
+	}
+	pr, errs := decodeFrontMatter(p, src, v)
+	f.fm = pr
+	if pr.body == nil && pr.format == fmNone {
+		return nil, errs
+	}
+	f.Body, f.BodyLine = pr.body, pr.bodyLine
+	errs = append(errs, f.check()...)
+	return f, errs
+}
+
+// check validates a file's keys beyond their types.
+func (f *File) check() List {
+	var errs List
+	line := func(key string) int { return f.KeyLine(key) }
+	need := func(title, hint string) {
+		if strings.TrimSpace(title) == "" {
+			errs = append(errs, Errorf(f.Path, f.fm.fmLine-1, 1, ErrMissingKey, hint, "missing required key %q", "title"))
+		}
+	}
+	switch f.Kind {
+	case KindSettings:
+		if len(f.Settings.Locales) == 0 {
+			errs = append(errs, Errorf(f.Path, f.fm.fmLine, 1, ErrMissingKey, "list the locale folders, default first: locales: [en, sv]", "missing required key %q", "locales"))
+		}
+		seen := map[string]bool{}
+		for _, l := range f.Settings.Locales {
+			if !validLocale(l) || seen[l] {
+				errs = append(errs, Errorf(f.Path, line("locales"), 1, ErrInvalidValue, "use language codes such as en, sv, en-gb, each once", "locale %q", l))
+			}
+			seen[l] = true
+		}
+	case KindLocaleHome:
+		need(f.Home.Title, "give the locale home a title, e.g. title: Help Center")
+	case KindCategory, KindSection:
+		need(f.Branch.Title, "add title: to the front matter")
+		if f.Branch.Slug != "" && Slugify(f.Branch.Slug) != f.Branch.Slug {
+			errs = append(errs, Errorf(f.Path, line("slug"), 1, ErrInvalidValue, fmt.Sprintf("use %q", Slugify(f.Branch.Slug)), "slug %q is not lowercase letters, digits and hyphens", f.Branch.Slug))
+		}
+	case KindArticle:
+		a := f.Article
+		need(a.Title, "add title: to the front matter")
+		if a.Slug != "" && Slugify(a.Slug) != a.Slug {
+			errs = append(errs, Errorf(f.Path, line("slug"), 1, ErrInvalidValue, fmt.Sprintf("use %q", Slugify(a.Slug)), "slug %q is not lowercase letters, digits and hyphens", a.Slug))
+		}
+		known := false
+		for _, l := range Layouts {
+			known = known || l == a.Layout
+		}
+		if !known {
+			errs = append(errs, Errorf(f.Path, line("layout"), 1, ErrUnknownLayout, "known layouts: "+strings.Join(Layouts[1:], ", "), "unknown layout %q", a.Layout))
+		}
+		errs = append(errs, f.checkTyped()...)
+		for _, al := range a.Aliases {
+			if !strings.HasPrefix(al, "/") || strings.ContainsAny(al, " \t#?") {
+				errs = append(errs, Errorf(f.Path, line("aliases"), 1, ErrInvalidValue, "aliases are site paths such as /hc/en-us/articles/360001234567", "alias %q", al))
+			}
+		}
+		for _, l := range a.Labels {
+			if Slugify(l) == "" {
+				errs = append(errs, Errorf(f.Path, line("labels"), 1, ErrInvalidValue, "labels need at least one letter or digit", "label %q", l))
+			}
+		}
+		if !a.ExpiresAt.IsZero() && !a.PublishAt.IsZero() && !a.ExpiresAt.After(a.PublishAt.Time) {
+			errs = append(errs, Errorf(f.Path, line("expires_at"), 1, ErrInvalidValue, "expires_at must be after publish_at", "expires_at %s", a.ExpiresAt.Format("2006-01-02")))
+		}
+	}
+	return errs
+}
+
+// checkTyped checks that typed keys come with their layout and vice versa.
+func (f *File) checkTyped() List {
+	var errs List
+	a := f.Article
+	typed := []struct {
+		key, layout string
+		set         bool
+	}{
+		{"requirements", "system-requirements", a.Requirements != nil},
+		{"cookies", "cookie-policy", a.Cookies != nil},
+		{"hours", "phone-hours", a.Hours != nil},
+	}
+	for _, t := range typed {
+		switch {
+		case t.set && a.Layout != t.layout:
+			errs = append(errs, Errorf(f.Path, f.KeyLine(t.key), 1, ErrLayout, fmt.Sprintf("add layout: %s, or remove %s:", t.layout, t.key), "key %q belongs to layout %q", t.key, t.layout))
+		case !t.set && a.Layout == t.layout:
+			errs = append(errs, Errorf(f.Path, f.KeyLine("layout"), 1, ErrMissingKey, fmt.Sprintf("layout %s takes its data from %s: in the front matter", t.layout, t.key), "missing required key %q", t.key))
+		}
+	}
+	errs = append(errs, f.checkTypedData()...)
+	return errs
+}
+
+// checkTypedData validates the contents of typed keys.
+func (f *File) checkTypedData() List {
+	var errs List
+	for i, c := range f.Article.Cookies {
+		if strings.TrimSpace(c.Name) == "" || strings.TrimSpace(c.Purpose) == "" {
+			errs = append(errs, Errorf(f.Path, f.KeyLine("cookies"), 1, ErrLayout, "each cookie needs name, provider, purpose, type and duration", "cookies[%d] lacks a name or purpose", i))
+		}
+		if c.Type != "session" && c.Type != "persistent" {
+			errs = append(errs, Errorf(f.Path, f.KeyLine("cookies"), 1, ErrLayout, "type is session or persistent", "cookies[%d].type %q", i, c.Type))
+		}
+	}
+	return errs
+}
+
+func validLocale(s string) bool {
+	if len(s) < 2 || len(s) > 10 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r == '-' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
