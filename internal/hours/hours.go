@@ -228,7 +228,7 @@ var (
 	ErrDuplicateDate = errors.New("duplicate exception date")
 )
 
-// ParseDay parses the hours of one day: "closed" (an empty, non-nil slice) or
+// ParseDay parses the hours of one day: "closed" (any case; an empty, non-nil slice) or
 // comma-separated intervals "08:00-12:00, 13:00-16:30". Times are 24-hour
 // HH:MM; a close of 24:00 means midnight at the end of the day. Intervals are
 // returned sorted; they must not overlap (touching is allowed), and each must
@@ -238,7 +238,7 @@ func ParseDay(s string) ([]Interval, error) {
 	if t == "" {
 		return nil, kindError(ErrMissing, "missing: write \"closed\" or hours like \"08:00-12:00, 13:00-16:30\"")
 	}
-	if t == Closed {
+	if strings.EqualFold(t, Closed) {
 		return []Interval{}, nil
 	}
 	var out []Interval

@@ -233,8 +233,8 @@
       s.now.setAttribute('data-state', r.state);
       setHidden(s.now, !text);
     }
-    if (s.notice && s.data.effective_from && today >= s.data.effective_from) {
-      setHidden(s.notice, true);
+    if (s.notice && s.data.effective_from) {
+      setHidden(s.notice, today >= s.data.effective_from);
     }
     for (i = 0; i < s.rows.length; i++) {
       setHidden(s.rows[i], s.rows[i].getAttribute('data-hours-date') < today);
