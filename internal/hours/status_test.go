@@ -172,9 +172,9 @@ func TestStatus(t *testing.T) {
 
 // fixture is testdata/status.json, read by testdata/hours.test.js.
 type fixture struct {
-	Comment string                    `json:"comment"`
-	Data    ScriptData                `json:"data"`
-	Cases   []fixtureCase             `json:"cases"`
+	Comment string                   `json:"comment"`
+	Data    ScriptData               `json:"data"`
+	Cases   []fixtureCase            `json:"cases"`
 	Strings map[string]scriptStrings `json:"strings"`
 }
 
