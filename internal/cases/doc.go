@@ -1,0 +1,26 @@
+// Package cases receives support cases and article feedback from the help
+// center, stores them durably and delivers them to the support team.
+//
+// The data flows one way:
+//
+//	HTTP (Server) -> caseform.Validate -> Store.CreateCase (case + its
+//	delivery jobs in one transaction, committed before the answer)
+//	-> Outbox (claims due jobs, runs a Sender per job kind, retries with
+//	exponential backoff and jitter, dead-letters after MaxAttempts)
+//
+// A Store is either an embedded SQLite file ([OpenSQLite], WAL, synchronous
+// commits grouped so concurrent requests share one fsync) or PostgreSQL
+// ([OpenPostgres]) for several handlers behind a load balancer; both run
+// the same SQL through one implementation with a small dialect.
+//
+// Senders deliver one kind of job each: [MailSender] (support mail and the
+// requester's confirmation, over SMTP), [WebhookSender] (JSON signed with
+// HMAC-SHA256), [ZendeskSender] (Tickets API with uploads and an
+// Idempotency-Key) and [LogSender] (writes to slog; for the preview server).
+// A job whose delivery crashes midway keeps its lease until it expires and
+// is then claimed again, so nothing is silently dropped; receivers see the
+// case id as an idempotency key (Message-ID, Idempotency-Key header).
+//
+// [NewServer] wires it together for cmd/formhandler and for the in-process
+// handler of helpcenter serve.
+package cases

@@ -1,0 +1,471 @@
+package cases
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/inexchange/helpcenter/internal/caseform"
+)
+
+// Config configures a Server. The zero value of every field but Store/DB
+// works.
+type Config struct {
+	// Store holds the cases. If nil, NewServer opens DB.
+	Store Store
+	// DB is a SQLite file path, or a postgres:// URL (see Open).
+	DB string
+	// BasePath is where the API lives (default "/api"); Netlify proxies
+	// the site's /api/* here unchanged.
+	BasePath string
+	// AllowedOrigins are the site origins (scheme://host[:port]) that may
+	// post cross-origin, e.g. the Netlify site URL. Same-origin posts are
+	// always allowed; other browser posts get 403.
+	AllowedOrigins []string
+	// Senders deliver each job kind. Empty means log delivery only.
+	Senders map[string]Sender
+	// Outbox tunes delivery (retries, backoff).
+	Outbox OutboxConfig
+	// RateLimits per client and per email.
+	RateLimits RateLimits
+	// TrustedProxyHeader names the header holding the real client address,
+	// set by the proxy in front (Netlify: X-Nf-Client-Connection-Ip). Leave
+	// empty when clients connect directly: the header could be forged.
+	TrustedProxyHeader string
+	// NetlifySecret, if set, requires every API request to carry a valid
+	// X-Nf-Sign header signed with it (Netlify's signed proxy redirects).
+	NetlifySecret string
+	// MaxBodyBytes bounds a request body (default: room for the largest
+	// allowed attachments plus 1 MiB).
+	MaxBodyBytes int64
+	// Logger receives structured logs (default slog.Default()).
+	Logger *slog.Logger
+}
+
+// Open opens the store named by db: a postgres:// or postgresql:// URL
+// opens PostgreSQL, anything else is a SQLite file path.
+func Open(db string) (Store, error) {
+	if strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://") {
+		return OpenPostgres(db)
+	}
+	if db == "" {
+		return nil, errors.New("no database: give --db PATH (a SQLite file) or a postgres:// URL")
+	}
+	return OpenSQLite(db)
+}
+
+// Server is the form handler: HTTP API, store and outbox.
+type Server struct {
+	cfg       Config
+	store     Store
+	ownsStore bool
+	msgs      Messages
+	metrics   *Metrics
+	outbox    *Outbox
+	kinds     []string
+	log       *slog.Logger
+	cases     *limiter
+	emails    *limiter
+	votes     *limiter
+	handler   http.Handler
+}
+
+// NewServer builds a Server from cfg. Call Run to deliver jobs, serve
+// Handler, and Close when done.
+func NewServer(cfg Config) (*Server, error) {
+	if cfg.BasePath == "" {
+		cfg.BasePath = "/api"
+	}
+	cfg.BasePath = "/" + strings.Trim(cfg.BasePath, "/")
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		f, _ := caseform.Lookup(caseform.Attachments)
+		cfg.MaxBodyBytes = int64(f.MaxFiles)*f.MaxFileSize + 1<<20
+	}
+	msgs, err := LoadMessages()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, msgs: msgs, metrics: NewMetrics(), log: cfg.Logger, store: cfg.Store}
+	if s.store == nil {
+		if s.store, err = Open(cfg.DB); err != nil {
+			return nil, err
+		}
+		s.ownsStore = true
+	}
+	senders := cfg.Senders
+	if len(senders) == 0 {
+		senders = map[string]Sender{KindLog: LogSender{Logger: cfg.Logger}}
+	}
+	for k := range senders {
+		s.kinds = append(s.kinds, k)
+	}
+	sort.Strings(s.kinds)
+	s.outbox = &Outbox{OutboxConfig: cfg.Outbox, Store: s.store, Senders: senders, Logger: cfg.Logger, Metrics: s.metrics}
+	s.cases = newLimiter(cfg.RateLimits.CasesPerClient, Limit{30 * time.Second, 10})
+	s.emails = newLimiter(cfg.RateLimits.CasesPerEmail, Limit{5 * time.Minute, 5})
+	s.votes = newLimiter(cfg.RateLimits.VotesPerClient, Limit{2 * time.Second, 30})
+
+	cop := http.NewCrossOriginProtection()
+	for _, o := range cfg.AllowedOrigins {
+		if err := cop.AddTrustedOrigin(o); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("allowed origin %q: %w (use scheme://host[:port])", o, err)
+		}
+	}
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, http.StatusForbidden, "cases.error.forbidden", nil)
+	}))
+	api := http.NewServeMux()
+	b := cfg.BasePath
+	api.HandleFunc("POST "+b+"/cases", s.postCase)
+	api.HandleFunc("GET "+b+"/cases/{id}", s.getConfirmation)
+	api.HandleFunc("POST "+b+"/feedback", s.postFeedback)
+	api.HandleFunc("GET "+b+"/feedback", s.getFeedback)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /metrics", s.serveMetrics)
+	mux.Handle(b+"/", s.instrument(s.verifyProxy(cop.Handler(api))))
+	s.handler = mux
+	return s, nil
+}
+
+// ServeHTTP serves /healthz, /metrics and the API under BasePath.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Store returns the server's store.
+func (s *Server) Store() Store { return s.store }
+
+// Kinds returns the job kinds each new case gets, sorted.
+func (s *Server) Kinds() []string { return s.kinds }
+
+// Run delivers outbox jobs until ctx is done.
+func (s *Server) Run(ctx context.Context) error { return s.outbox.Run(ctx) }
+
+// Close closes the store if NewServer opened it.
+func (s *Server) Close() error {
+	if s.ownsStore {
+		return s.store.Close()
+	}
+	return nil
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.code == 0 {
+		w.code = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (s *Server) instrument(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		h.ServeHTTP(sw, r)
+		if sw.code == 0 {
+			sw.code = http.StatusOK
+		}
+		route := strings.TrimPrefix(r.URL.Path, s.cfg.BasePath)
+		if strings.HasPrefix(route, "/cases/") {
+			route = "/cases/{id}"
+		} else if route != "/cases" && route != "/feedback" {
+			route = "other"
+		}
+		s.metrics.request(r.Method+" "+route, sw.code, time.Since(start))
+	})
+}
+
+func (s *Server) verifyProxy(h http.Handler) http.Handler {
+	if s.cfg.NetlifySecret == "" {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := verifyNetlifySignature(r.Header.Get("X-Nf-Sign"), s.cfg.NetlifySecret, time.Now()); err != nil {
+			s.log.Warn("rejected request not signed by the proxy", "err", err, "client", r.RemoteAddr, "path", r.URL.Path)
+			s.fail(w, r, http.StatusForbidden, "cases.error.forbidden", nil)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.Error("health check failed", "err", err)
+		http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	fmt.Fprintln(w, "ok")
+}
+
+func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	if err := s.metrics.WriteTo(r.Context(), w, s.store); err != nil {
+		s.log.Error("write metrics", "err", err)
+	}
+}
+
+func wantsJSON(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept"), "application/json")
+}
+
+// fieldError is one invalid field in a 422 answer.
+type fieldError struct {
+	Key     string `json:"key"`
+	Message string `json:"message"`
+}
+
+// fail answers an error: JSON {"error": {...}} or an HTML page. The client
+// sees only the localized message; callers log the cause.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, code int, key string, extra http.Header) {
+	for k, v := range extra {
+		w.Header()[k] = v
+	}
+	locale := s.msgs.Negotiate(r.URL.Query().Get("locale"), r.Header.Get("Accept-Language"))
+	if wantsJSON(r) {
+		writeJSON(w, code, map[string]any{"error": fieldError{Key: key, Message: s.msgs.T(locale, key)}})
+		return
+	}
+	s.render(w, code, &page{msgs: s.msgs, Locale: locale, Title: s.msgs.T(locale, "cases.error.page_title"), Message: s.msgs.T(locale, key)})
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// bodyError answers a body that could not be read.
+func (s *Server) bodyError(w http.ResponseWriter, r *http.Request, err error) {
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		s.fail(w, r, http.StatusRequestEntityTooLarge, "cases.error.too_large", nil)
+	case errors.Is(err, errUnsupportedType):
+		s.fail(w, r, http.StatusUnsupportedMediaType, "cases.error.server", nil)
+	default:
+		s.log.Info("unreadable request body", "err", err, "path", r.URL.Path)
+		s.fail(w, r, http.StatusBadRequest, "cases.error.invalid_text", nil)
+	}
+}
+
+func (s *Server) rateLimited(w http.ResponseWriter, r *http.Request, wait time.Duration) {
+	s.fail(w, r, http.StatusTooManyRequests, "cases.error.rate_limited",
+		http.Header{"Retry-After": {strconv.Itoa(retryAfterSeconds(wait))}})
+}
+
+// articleFromReferer is the no-JS fallback for the article field: the
+// case-form link carries ?article=<path>, and the browser sends that page
+// as Referer.
+func articleFromReferer(ref string) string {
+	u, err := url.Parse(ref)
+	if err != nil {
+		return ""
+	}
+	return u.Query().Get("article")
+}
+
+func (s *Server) postCase(w http.ResponseWriter, r *http.Request) {
+	client := clientAddr(r, s.cfg.TrustedProxyHeader)
+	now := time.Now()
+	if !s.cfg.RateLimits.Off {
+		if ok, wait := s.cases.allow(client, now); !ok {
+			s.rateLimited(w, r, wait)
+			return
+		}
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+	sub, err := parseSubmission(r)
+	if err != nil {
+		s.bodyError(w, r, err)
+		return
+	}
+	spam := sub.values[caseform.Honeypot] != ""
+	values := caseform.Normalize(sub.values)
+	if values[caseform.Article] == "" {
+		if a := articleFromReferer(r.Header.Get("Referer")); a != "" {
+			values[caseform.Article] = strings.TrimSpace(a)
+		}
+	}
+	locale := s.msgs.Negotiate(values[caseform.Locale], r.Header.Get("Accept-Language"))
+	values[caseform.Locale] = locale
+	errs := caseform.Validate(values)
+	if _, bad := errs[caseform.Article]; bad {
+		// The article is context, not something the reader typed: drop a
+		// bad one rather than reject the case.
+		delete(values, caseform.Article)
+		delete(errs, caseform.Article)
+	}
+	if sub.fileErr != "" {
+		errs[caseform.Attachments] = sub.fileErr
+	}
+	if len(errs) > 0 {
+		s.invalid(w, r, locale, values, errs)
+		return
+	}
+	if !s.cfg.RateLimits.Off && !spam {
+		if ok, wait := s.emails.allow(strings.ToLower(values[caseform.Email]), now); !ok {
+			s.rateLimited(w, r, wait)
+			return
+		}
+	}
+	c := &Case{Fields: values, Locale: locale, Client: client, Spam: spam, Attachments: sub.files}
+	id, existed, err := s.store.CreateCase(r.Context(), c, s.kinds)
+	if err != nil {
+		s.log.Error("store case", "err", err, "client", client)
+		s.fail(w, r, http.StatusServiceUnavailable, "cases.error.server", http.Header{"Retry-After": {"5"}})
+		return
+	}
+	switch {
+	case spam:
+		s.metrics.spam.Add(1)
+		s.log.Info("spam case kept apart", "case", id, "client", client)
+	case existed:
+		s.metrics.duplicates.Add(1)
+		s.log.Info("duplicate submission", "case", id, "client", client)
+	default:
+		s.metrics.cases.Add(1)
+		s.log.Info("case stored", "case", id, "client", client, "attachments", len(sub.files))
+		s.outbox.Wake()
+	}
+	if wantsJSON(r) {
+		code := http.StatusCreated
+		if existed {
+			code = http.StatusOK
+		}
+		writeJSON(w, code, map[string]string{"id": id})
+		return
+	}
+	loc := s.cfg.BasePath + "/cases/" + url.PathEscape(id) + "?locale=" + url.QueryEscape(locale)
+	w.Header().Set("Cache-Control", "no-store")
+	http.Redirect(w, r, loc, http.StatusSeeOther)
+}
+
+// invalid answers a case with invalid fields: 422 with per-field errors,
+// as JSON or as the form again with what was typed and every error listed.
+func (s *Server) invalid(w http.ResponseWriter, r *http.Request, locale string, values caseform.Values, errs caseform.Errors) {
+	if wantsJSON(r) {
+		out := map[string]fieldError{}
+		for name, key := range errs {
+			out[name] = fieldError{Key: key, Message: s.errorText(locale, name, key)}
+		}
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": out})
+		return
+	}
+	p := &page{msgs: s.msgs, Locale: locale, Title: s.msgs.T(locale, "cases.error.page_title"), Action: s.cfg.BasePath + "/cases", Values: values}
+	for _, f := range caseform.Fields {
+		if key, ok := errs[f.Name]; ok {
+			p.Errors = append(p.Errors, pageError{Field: f.Name, Label: s.msgs.T(locale, f.LabelKey()), Message: s.errorText(locale, f.Name, key)})
+		}
+	}
+	p.Fields = caseform.Fields
+	p.fieldErrs = errs
+	s.render(w, http.StatusUnprocessableEntity, p)
+}
+
+// errorText is the localized message for an error key on a field.
+func (s *Server) errorText(locale, field, key string) string {
+	f, _ := caseform.Lookup(field)
+	switch key {
+	case caseform.ErrTooLong:
+		return s.msgs.T(locale, key, f.MaxLen)
+	case caseform.ErrFileSize:
+		return s.msgs.T(locale, key, f.MaxFileSizeMB())
+	}
+	return s.msgs.T(locale, key)
+}
+
+func (s *Server) getConfirmation(w http.ResponseWriter, r *http.Request) {
+	locale := s.msgs.Negotiate(r.URL.Query().Get("locale"), r.Header.Get("Accept-Language"))
+	c, err := s.store.Case(r.Context(), r.PathValue("id"))
+	if errors.Is(err, ErrNotFound) {
+		http.NotFound(w, r)
+		return
+	}
+	if err != nil {
+		s.log.Error("read case for confirmation", "err", err)
+		s.fail(w, r, http.StatusServiceUnavailable, "cases.error.server", nil)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, http.StatusOK, &page{msgs: s.msgs, Locale: locale, Title: s.msgs.T(locale, "cases.done.title"),
+		CaseID: c.ID, Article: c.Fields[caseform.Article]})
+}
+
+// validArticle accepts a site-relative path as article id.
+func validArticle(a string) bool {
+	return a != "" && caseform.ValidateField(caseform.Article, a) == ""
+}
+
+func (s *Server) postFeedback(w http.ResponseWriter, r *http.Request) {
+	client := clientAddr(r, s.cfg.TrustedProxyHeader)
+	if !s.cfg.RateLimits.Off {
+		if ok, wait := s.votes.allow(client, time.Now()); !ok {
+			s.rateLimited(w, r, wait)
+			return
+		}
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	sub, err := parseSubmission(r)
+	if err != nil {
+		s.bodyError(w, r, err)
+		return
+	}
+	article := strings.TrimSpace(sub.values["article"])
+	vote := sub.values["helpful"]
+	helpful := vote == "yes"
+	if (vote != "yes" && vote != "no") || !validArticle(article) {
+		s.fail(w, r, http.StatusUnprocessableEntity, "cases.feedback.failed", nil)
+		return
+	}
+	if err := s.store.AddFeedback(r.Context(), article, helpful); err != nil {
+		s.log.Error("store feedback", "err", err)
+		s.fail(w, r, http.StatusServiceUnavailable, "cases.feedback.failed", nil)
+		return
+	}
+	s.metrics.votes.Add(1)
+	if wantsJSON(r) {
+		fc, err := s.store.Feedback(r.Context(), article)
+		if err != nil {
+			s.log.Error("read feedback", "err", err)
+		}
+		writeJSON(w, http.StatusOK, fc)
+		return
+	}
+	locale := s.msgs.Negotiate(sub.values[caseform.Locale], r.Header.Get("Accept-Language"))
+	s.render(w, http.StatusOK, &page{msgs: s.msgs, Locale: locale, Title: s.msgs.T(locale, "cases.feedback.thanks"), Article: article, Feedback: true})
+}
+
+func (s *Server) getFeedback(w http.ResponseWriter, r *http.Request) {
+	article := r.URL.Query().Get("article")
+	if !validArticle(article) {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": fieldError{Key: "cases.error.invalid_text", Message: "article must be a site path such as /en/articles/x/"}})
+		return
+	}
+	fc, err := s.store.Feedback(r.Context(), article)
+	if err != nil {
+		s.log.Error("read feedback", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"error": fieldError{Key: "cases.error.server", Message: s.msgs.T(DefaultLocale, "cases.error.server")}})
+		return
+	}
+	writeJSON(w, http.StatusOK, fc)
+}
