@@ -1,0 +1,105 @@
+// session.js simulates a reader's search session against a built index and
+// reports the bytes it downloads, the way static/js/search.js fetches them:
+//
+//   node bench/search/session.js INDEX_DIR SCRIPT_BYTES "query one" "query two" …
+//
+// The session: load the search page (the script, manifest.json, dict.json),
+// then for each query type it one character at a time, asking for
+// suggestions (top 6 titles) after every keystroke from the second
+// character on, as if the reader never paused; then show its results page
+// (top 10 titles and snippets). Files are fetched once and kept, as the
+// browser would. The time from all files being in memory to a ranked list
+// with snippets is measured separately, per query, as "compute".
+'use strict';
+var fs = require('fs');
+var path = require('path');
+var core = require('../../static/js/search.js');
+
+var dir = process.argv[2];
+var scriptBytes = +process.argv[3];
+var queries = process.argv.slice(4);
+if (!dir || !queries.length) {
+  console.error('usage: node session.js INDEX_DIR SCRIPT_BYTES QUERY...');
+  process.exit(2);
+}
+
+var fetched = [];
+var index = new core.Index(function (p, cb) {
+  var file = p.split('?')[0];
+  fs.readFile(path.join(dir, file), 'utf8', function (err, text) {
+    if (!err) { fetched.push([file, Buffer.byteLength(text)]); }
+    cb(err, text);
+  });
+});
+
+function bytes() {
+  var n = 0;
+  fetched.forEach(function (f) { n += f[1]; });
+  return n;
+}
+
+function step(q, prefix, nDocs, texts, cb, quick) {
+  index.search(q, { prefix: prefix, quick: !!quick }, function (err, r) {
+    if (err) { throw err; }
+    var ids = r.hits.slice(0, nDocs);
+    index.docs(ids, function (err2, docs) {
+      if (err2) { throw err2; }
+      if (!texts) { cb(r, docs); return; }
+      var left = docs.length;
+      if (!left) { cb(r, docs); return; }
+      docs.forEach(function (d) {
+        index.text(d.id, function (err3) {
+          if (err3) { throw err3; }
+          if (--left === 0) { cb(r, docs); }
+        });
+      });
+    });
+  });
+}
+
+function compute(q) {
+  // Everything is cached now: time analysis, ranking, titles and snippets.
+  var t0 = process.hrtime();
+  var r, docs, n = 20;
+  for (var k = 0; k < n; k++) {
+    delete index.plCache;
+    var words = index.analyze(q, true);
+    r = index.rank(words);
+    var match = index.matcher(r.words);
+    r.hits.slice(0, 10).forEach(function (id) {
+      core.snippet(index.files['text/' + id + '.json'].data, index.m.fold, match);
+    });
+  }
+  var d = process.hrtime(t0);
+  return (d[0] * 1e3 + d[1] / 1e6) / n;
+}
+
+index.ready(function (err) {
+  if (err) { throw err; }
+  console.log('page load: script ' + (scriptBytes / 1024).toFixed(1) + ' KB + manifest and dictionary ' +
+    (bytes() / 1024).toFixed(1) + ' KB');
+  var qi = 0;
+  function nextQuery() {
+    if (qi === queries.length) {
+      var total = scriptBytes + bytes();
+      console.log('session total: ' + (total / 1024).toFixed(1) + ' KB (' + total + ' bytes) in ' +
+        (fetched.length + 1) + ' files; budget 300 KB; Pagefind 425 KB');
+      return;
+    }
+    var q = queries[qi++], before = bytes(), k = 2;
+    function type() {
+      if (k <= q.length) {
+        step(q.substring(0, k++), true, 6, false, type, true);
+        return;
+      }
+      step(q, true, 10, true, function (r, docs) {
+        console.log('query "' + q + '": +' + ((bytes() - before) / 1024).toFixed(1) + ' KB, ' +
+          r.hits.length + (r.capped ? '+' : '') + ' results, compute ' + compute(q).toFixed(1) + ' ms; top: ' +
+          docs.slice(0, 3).map(function (d) { return JSON.stringify(d.title); }).join(', '));
+        nextQuery();
+      });
+    }
+    type();
+  }
+  nextQuery();
+});

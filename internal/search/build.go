@@ -1,0 +1,561 @@
+package search
+
+import (
+	"bytes"
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/bits"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Doc is one article as the index sees it. The pipeline fills it from the
+// site graph; Text is the plain text of the rendered body (no markup).
+type Doc struct {
+	URL         string   // site-relative, e.g. "/en/articles/create-a-case/"
+	Title       string   // article title
+	Section     string   // section title
+	SectionURL  string   // section URL, e.g. "/en/sections/cases/"
+	Category    string   // category title
+	CategoryURL string   // category URL, e.g. "/en/categories/support/"
+	Headings    []string // h2-h6 texts of the body
+	Text        string   // plain text of the body
+	Weight      int      // position within its section (lower first), as the site orders it
+	Promoted    bool     // promoted on the locale home: ranked slightly higher
+}
+
+// Tuning of the index. They trade bytes per query against precision and are
+// chosen for the budget in the package doc; see bench/search.
+const (
+	// postingCap keeps only the highest-impact postings of a term. A word in
+	// every article would otherwise cost ~20 KB per query on a 10k site;
+	// readers never page past the first few hundred results, and a
+	// multi-word query still finds the articles that rank high on each word.
+	postingCap = 400
+	// shardTarget is the size at which a run of postings is cut into a new
+	// shard file.
+	shardTarget = 4 << 10
+	// headSize is the number of postings per term in heads/N.json, the
+	// shards that suggestions read while the reader types: the articles
+	// where the word weighs most, which is all a list of six suggestions
+	// needs, at a tenth of the bytes.
+	headSize = 24
+	// docChunk is the number of articles per docs/N.json title chunk.
+	docChunk = 8
+	// textCap bounds the snippet source per article (bytes of plain text).
+	textCap = 2000
+)
+
+// Format is the version of the index format, stored in the manifest; bump it
+// when search.js must change with the files.
+const Format = 1
+
+// posting is one article's occurrence of a term during the build.
+type posting struct {
+	doc    int32
+	tf     uint16
+	flags  uint8 // inTitle | inHeading
+	impact uint8
+}
+
+const (
+	inHeading = 1
+	inTitle   = 2
+)
+
+// term is one distinct folded word during the build.
+type term struct {
+	fold, orig string
+	postings   []posting
+}
+
+// Build indexes one locale's articles and returns the index files, keyed by
+// their path relative to the locale's index folder (public/search/<locale>/).
+// The same input in any order gives byte-identical files. synonyms is the
+// locale's `synonyms:` front matter: groups of words that find each other.
+//
+// The files are:
+//
+//	manifest.json  categories, sections, shard boundaries, stop words, synonyms, fold table
+//	dict.json      every non-numeric term, sorted and front-coded, with its stem and df class
+//	shards/N.json  posting lists of a run of consecutive dictionary terms
+//	heads/N.json   the same, cut to each term's 24 best postings, for suggestions
+//	num/N.json     posting lists of terms containing digits, hashed into buckets
+//	docs/N.json    title and URL of articles N*8 … N*8+7
+//	text/N.json    plain text of article N (first 2000 bytes) for snippets
+func Build(locale string, docs []Doc, synonyms [][]string) (map[string][]byte, error) {
+	if locale == "" {
+		return nil, fmt.Errorf("search: empty locale: pass the locale folder name, e.g. \"en\"")
+	}
+	syn, err := normalizeSynonyms(synonyms)
+	if err != nil {
+		return nil, err
+	}
+	docs = slices.Clone(docs)
+	slices.SortFunc(docs, func(a, b Doc) int {
+		return cmp.Or(cmp.Compare(a.CategoryURL, b.CategoryURL), cmp.Compare(a.SectionURL, b.SectionURL),
+			cmp.Compare(a.Weight, b.Weight), cmp.Compare(a.Title, b.Title), cmp.Compare(a.URL, b.URL))
+	})
+	for i := range docs {
+		if docs[i].URL == "" {
+			return nil, fmt.Errorf("search: article %q has no URL: set Doc.URL to its site-relative path", docs[i].Title)
+		}
+		if i > 0 && docs[i].URL == docs[i-1].URL {
+			return nil, fmt.Errorf("search: two articles have the URL %q: each Doc needs its own", docs[i].URL)
+		}
+	}
+	b := &builder{lang: lang(locale), docs: docs, ids: make(map[string]int32, 1<<13)}
+	b.index()
+	return b.files(locale, syn)
+}
+
+// builder holds the state of one Build.
+type builder struct {
+	lang  language
+	docs  []Doc
+	ids   map[string]int32
+	terms []term
+
+	// per-article scratch, indexed by term id
+	tf      []uint16
+	flags   []uint8
+	touched []int32
+	z       tokenizer
+}
+
+// index tokenizes every article and collects the postings with their impact.
+func (b *builder) index() {
+	stop := make(map[string]bool, len(b.lang.stop))
+	for _, w := range b.lang.stop {
+		stop[w] = true
+	}
+	lens := make([]int, len(b.docs))
+	total := 0
+	for d := range b.docs {
+		doc := &b.docs[d]
+		n := 0
+		add := func(flag uint8) func(token) {
+			return func(t token) {
+				id, ok := b.ids[string(t.fold)]
+				if !ok {
+					if stop[string(t.fold)] {
+						return
+					}
+					id = int32(len(b.terms))
+					b.terms = append(b.terms, term{fold: string(t.fold), orig: string(t.orig)})
+					b.ids[b.terms[id].fold] = id
+					b.tf = append(b.tf, 0)
+					b.flags = append(b.flags, 0)
+				} else if isASCII(b.terms[id].orig) && !bytes.Equal(t.orig, t.fold) {
+					// Prefer an original with diacritics: the Swedish stemmer needs them.
+					b.terms[id].orig = string(t.orig)
+				}
+				if b.tf[id] == 0 && b.flags[id] == 0 {
+					b.touched = append(b.touched, id)
+				}
+				if flag == 0 {
+					if b.tf[id] < math.MaxUint16 {
+						b.tf[id]++
+					}
+					n++
+				}
+				b.flags[id] |= flag
+			}
+		}
+		b.z.each(doc.Title, add(inTitle))
+		for _, h := range doc.Headings {
+			b.z.each(h, add(inHeading))
+		}
+		b.z.each(doc.Text, add(0))
+		slices.Sort(b.touched)
+		for _, id := range b.touched {
+			b.terms[id].postings = append(b.terms[id].postings, posting{doc: int32(d), tf: b.tf[id], flags: b.flags[id]})
+			b.tf[id], b.flags[id] = 0, 0
+		}
+		b.touched = b.touched[:0]
+		lens[d] = n
+		total += n
+	}
+	avg := float64(total) / float64(max(1, len(b.docs)))
+	// BM25's saturating term frequency, normalized by article length.
+	const k1, bb = 1.2, 0.75
+	for i := range b.terms {
+		for j := range b.terms[i].postings {
+			p := &b.terms[i].postings[j]
+			grade := 0
+			if p.tf > 0 {
+				tf := float64(p.tf)
+				s := tf * (k1 + 1) / (tf + k1*(1-bb+bb*float64(lens[p.doc])/max(avg, 1)))
+				grade = min(15, 1+int(s/(k1+1)*15))
+			}
+			tier := 0
+			switch p.flags {
+			case inHeading:
+				tier = 1
+			case inTitle:
+				tier = 2
+			case inTitle | inHeading:
+				tier = 3
+			}
+			p.impact = uint8(tier*16 + grade)
+		}
+	}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// encodePostings writes a term's posting list: its document frequency, then
+// for each kept posting (the limit best by impact) the gap to the previous
+// article id and the impact.
+func encodePostings(dst []byte, ps []posting, limit int, scratch []posting) ([]byte, []posting) {
+	dst = appendVarint(dst, len(ps))
+	if len(ps) > limit {
+		scratch = append(scratch[:0], ps...)
+		slices.SortFunc(scratch, func(a, b posting) int {
+			return cmp.Or(cmp.Compare(b.impact, a.impact), cmp.Compare(a.doc, b.doc))
+		})
+		scratch = scratch[:limit]
+		slices.SortFunc(scratch, func(a, b posting) int { return cmp.Compare(a.doc, b.doc) })
+		ps = scratch
+	}
+	prev := int32(-1)
+	for _, p := range ps {
+		dst = appendVarint(dst, int(p.doc-prev-1))
+		dst = append(dst, alphabet[p.impact])
+		prev = p.doc
+	}
+	return dst, scratch
+}
+
+// shardWriter cuts the posting strings of consecutive dictionary words into
+// JSON arrays of about shardTarget bytes, named dir + N + ".json".
+type shardWriter struct {
+	dir    string
+	out    map[string][]byte
+	starts []int // dictionary index of each shard's first word
+	cur    []byte
+}
+
+func (w *shardWriter) add(word int, enc []byte) {
+	if w.cur == nil || len(w.cur)+len(enc) > shardTarget && len(w.cur) > shardTarget/4 {
+		w.flush()
+		w.starts = append(w.starts, word)
+		w.cur = append(make([]byte, 0, shardTarget+256), '[')
+	} else {
+		w.cur = append(w.cur, ',')
+	}
+	w.cur = append(w.cur, '"')
+	w.cur = append(w.cur, enc...)
+	w.cur = append(w.cur, '"')
+}
+
+func (w *shardWriter) flush() {
+	if w.cur != nil {
+		w.out[w.dir+strconv.Itoa(len(w.starts)-1)+".json"] = append(w.cur, ']')
+		w.cur = nil
+	}
+}
+
+// manifest is manifest.json, the first file search.js loads. Keys are short
+// because every reader downloads it.
+type manifest struct {
+	Format     int               `json:"format"`
+	Build      string            `json:"build"`    // content hash; search.js appends ?v=<build> to every other file
+	Locale     string            `json:"locale"`   //
+	Docs       int               `json:"docs"`     // number of articles
+	Chunk      int               `json:"chunk"`    // articles per docs/N.json
+	Cap        int               `json:"cap"`      // posting lists longer than this are cut to their top impacts
+	URLPrefix  string            `json:"urlPre"`   // common prefix of article URLs, left out of docs/N.json
+	URLSuffix  string            `json:"urlSuf"`   // common suffix of article URLs
+	Categories [][2]string       `json:"cats"`     // [title, url]
+	Sections   [][4]any          `json:"secs"`     // [title, url, category index, first article id]; articles are grouped by section
+	Promoted   []int             `json:"promoted"` // promoted article ids
+	Shards     []int             `json:"shards"`   // index in dict.json of the first term of each shards/N.json
+	Heads      []int             `json:"heads"`    // index in dict.json of the first term of each heads/N.json
+	Buckets    int               `json:"buckets"`  // number of num/N.json files
+	Stop       []string          `json:"stop"`     // folded stop words
+	Suffixes   []string          `json:"suffixes"` // folded inflection suffixes, longest first
+	Synonyms   [][]string        `json:"syn"`      // folded synonym groups
+	Fold       map[string]string `json:"fold"`     // the fold table
+}
+
+// files encodes the index.
+func (b *builder) files(locale string, syn [][]string) (map[string][]byte, error) {
+	out := make(map[string][]byte, 64+len(b.docs)+len(b.docs)/docChunk)
+	var words, nums []int32
+	for id := range b.terms {
+		if isNumeric(b.terms[id].fold) {
+			nums = append(nums, int32(id))
+		} else {
+			words = append(words, int32(id))
+		}
+	}
+	slices.SortFunc(words, func(x, y int32) int { return strings.Compare(b.terms[x].fold, b.terms[y].fold) })
+	slices.SortFunc(nums, func(x, y int32) int { return strings.Compare(b.terms[x].fold, b.terms[y].fold) })
+
+	// Dictionary, shards and heads, in one pass over the sorted words.
+	var dict, enc []byte
+	var scratch []posting
+	shards := shardWriter{dir: "shards/", out: out}
+	heads := shardWriter{dir: "heads/", out: out}
+	prev := ""
+	for i, id := range words {
+		t := &b.terms[id]
+		dict = appendDictEntry(dict, prev, t, b.lang.stem)
+		prev = t.fold
+		enc, scratch = encodePostings(enc[:0], t.postings, postingCap, scratch)
+		shards.add(i, enc)
+		enc, scratch = encodePostings(enc[:0], t.postings, headSize, scratch)
+		heads.add(i, enc)
+	}
+	shards.flush()
+	heads.flush()
+	dictJSON, err := json.Marshal(string(dict))
+	if err != nil {
+		return nil, fmt.Errorf("search: encoding dictionary: %w", err)
+	}
+	out["dict.json"] = dictJSON
+
+	// Numeric terms, hashed into buckets of about shardTarget bytes.
+	numSize := 0
+	numEnc := make([][]byte, len(nums))
+	for i, id := range nums {
+		enc, scratch = encodePostings(nil, b.terms[id].postings, postingCap, scratch)
+		numEnc[i] = enc
+		numSize += len(enc) + len(b.terms[id].fold) + 6
+	}
+	buckets := max(1, (numSize+shardTarget-1)/shardTarget)
+	bucket := make([][]byte, buckets)
+	for i, id := range nums {
+		f := b.terms[id].fold
+		k := fnv1a(f) % uint32(buckets)
+		if bucket[k] == nil {
+			bucket[k] = []byte{'{'}
+		} else {
+			bucket[k] = append(bucket[k], ',')
+		}
+		q, _ := json.Marshal(f)
+		bucket[k] = append(bucket[k], q...)
+		bucket[k] = append(bucket[k], ':', '"')
+		bucket[k] = append(bucket[k], numEnc[i]...)
+		bucket[k] = append(bucket[k], '"')
+	}
+	for k := range bucket {
+		if bucket[k] == nil {
+			bucket[k] = []byte{'{'}
+		}
+		out["num/"+strconv.Itoa(k)+".json"] = append(bucket[k], '}')
+	}
+
+	// Articles: title chunks and snippet text.
+	pre, suf := commonAffixes(b.docs)
+	for c := 0; c*docChunk < len(b.docs); c++ {
+		part := b.docs[c*docChunk : min(len(b.docs), (c+1)*docChunk)]
+		row := make([]string, 0, 2*len(part))
+		for _, d := range part {
+			row = append(row, d.Title, d.URL[len(pre):len(d.URL)-len(suf)])
+		}
+		j, err := json.Marshal(row)
+		if err != nil {
+			return nil, fmt.Errorf("search: encoding titles: %w", err)
+		}
+		out["docs/"+strconv.Itoa(c)+".json"] = j
+	}
+	for i, d := range b.docs {
+		j, err := json.Marshal(snippetSource(d.Text))
+		if err != nil {
+			return nil, fmt.Errorf("search: encoding text of %q: %w", d.URL, err)
+		}
+		out["text/"+strconv.Itoa(i)+".json"] = j
+	}
+
+	m := manifest{Format: Format, Locale: locale, Docs: len(b.docs), Chunk: docChunk, Cap: postingCap,
+		URLPrefix: pre, URLSuffix: suf, Shards: shards.starts, Heads: heads.starts, Buckets: buckets,
+		Stop: b.lang.stop, Suffixes: b.lang.suffixes, Synonyms: syn, Fold: make(map[string]string, len(foldTable))}
+	if m.Shards == nil {
+		m.Shards, m.Heads = []int{}, []int{}
+	}
+	if m.Stop == nil {
+		m.Stop = []string{}
+	}
+	if m.Suffixes == nil {
+		m.Suffixes = []string{}
+	}
+	for r, f := range foldTable {
+		m.Fold[string(r)] = f
+	}
+	cats := map[string]int{}
+	for i, d := range b.docs {
+		if _, ok := cats[d.CategoryURL]; !ok {
+			cats[d.CategoryURL] = len(m.Categories)
+			m.Categories = append(m.Categories, [2]string{d.Category, d.CategoryURL})
+		}
+		if n := len(m.Sections); n == 0 || m.Sections[n-1][1] != d.SectionURL {
+			m.Sections = append(m.Sections, [4]any{d.Section, d.SectionURL, cats[d.CategoryURL], i})
+		}
+		if d.Promoted {
+			m.Promoted = append(m.Promoted, i)
+		}
+	}
+	if m.Categories == nil {
+		m.Categories = [][2]string{}
+		m.Sections = [][4]any{}
+	}
+	if m.Promoted == nil {
+		m.Promoted = []int{}
+	}
+	keys := make([]string, 0, len(out))
+	for k := range out {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	h := sha256.New()
+	for _, k := range keys {
+		h.Write([]byte(k))
+		h.Write(out[k])
+	}
+	m.Build = hex.EncodeToString(h.Sum(nil))[:12]
+	mj, err := json.Marshal(m)
+	if err != nil {
+		return nil, fmt.Errorf("search: encoding manifest: %w", err)
+	}
+	out["manifest.json"] = mj
+	return out, nil
+}
+
+// appendDictEntry writes one dict.json entry: an uppercase letter giving the
+// length of the prefix shared with the previous word (A=0 … Z=25), the rest
+// of the word, a digit for the document-frequency class, and, when the stem
+// differs from the word, a digit for how many characters to drop from the
+// word and the characters to add. Folded words hold no uppercase letters and
+// no digits, so the entries need no separators.
+func appendDictEntry(dst []byte, prev string, t *term, stem func(string, bool) string) []byte {
+	w := t.fold
+	p := min(25, commonPrefix(prev, w))
+	// Byte prefix to rune count: folded words may hold other scripts.
+	for p > 0 && !utf8.RuneStart(w[p]) {
+		p--
+	}
+	dst = append(dst, byte('A'+utf8.RuneCountInString(w[:p])))
+	dst = append(dst, w[p:]...)
+	df := len(t.postings)
+	dst = append(dst, byte('0'+min(9, int(float64(bits.Len(uint(df))-1)/1.5))))
+	if stem == nil {
+		return dst
+	}
+	s := Fold(stem(t.orig, true))
+	if s == w || s == "" {
+		return dst
+	}
+	cp := commonPrefix(s, w)
+	for cp > 0 && !utf8.RuneStart(w[cp]) {
+		cp--
+	}
+	drop := utf8.RuneCountInString(w[cp:])
+	if drop > 9 || strings.ContainsAny(s[cp:], "0123456789") {
+		return dst
+	}
+	dst = append(dst, byte('0'+drop))
+	return append(dst, s[cp:]...)
+}
+
+func commonPrefix(a, b string) int {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return n
+}
+
+// commonAffixes returns the prefix and suffix shared by all article URLs
+// (typically "/en/articles/" and "/"), which docs/N.json leaves out.
+func commonAffixes(docs []Doc) (pre, suf string) {
+	if len(docs) == 0 {
+		return "", ""
+	}
+	pre, suf = docs[0].URL, docs[0].URL
+	for _, d := range docs[1:] {
+		pre = pre[:commonPrefix(pre, d.URL)]
+		n := 0
+		for n < len(suf) && n < len(d.URL) && suf[len(suf)-1-n] == d.URL[len(d.URL)-1-n] {
+			n++
+		}
+		suf = suf[len(suf)-n:]
+	}
+	// Keep at least one character of every URL and cut on whole runes.
+	shortest := len(docs[0].URL)
+	for _, d := range docs {
+		shortest = min(shortest, len(d.URL))
+	}
+	for len(pre)+len(suf) >= shortest && len(suf) > 0 {
+		suf = suf[1:]
+	}
+	for len(pre)+len(suf) >= shortest && len(pre) > 0 {
+		pre = pre[:len(pre)-1]
+	}
+	for len(pre) > 0 && !utf8.RuneStart(docs[0].URL[len(pre)]) {
+		pre = pre[:len(pre)-1]
+	}
+	for len(suf) > 0 && !utf8.RuneStart(suf[0]) {
+		suf = suf[1:]
+	}
+	return pre, suf
+}
+
+// snippetSource trims an article's text to what snippets are cut from:
+// whitespace collapsed, at most textCap bytes, ending on a word boundary.
+func snippetSource(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= textCap {
+		return s
+	}
+	cut := textCap
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	if sp := strings.LastIndexByte(s[:cut], ' '); sp > textCap/2 {
+		cut = sp
+	}
+	return s[:cut]
+}
+
+// normalizeSynonyms folds every word of every group, drops duplicates and
+// sorts, so that the manifest does not depend on how writers ordered them.
+func normalizeSynonyms(groups [][]string) ([][]string, error) {
+	out := [][]string{}
+	for gi, g := range groups {
+		var set []string
+		for _, w := range g {
+			toks := Tokens(w)
+			if len(toks) != 1 {
+				return nil, fmt.Errorf("search: synonyms group %d: %q is not one word: list single words such as [login, password]", gi+1, w)
+			}
+			if !slices.Contains(set, toks[0]) {
+				set = append(set, toks[0])
+			}
+		}
+		if len(set) < 2 {
+			return nil, fmt.Errorf("search: synonyms group %d %q needs at least two different words", gi+1, g)
+		}
+		slices.Sort(set)
+		out = append(out, set)
+	}
+	slices.SortFunc(out, slices.Compare)
+	out = slices.CompactFunc(out, slices.Equal)
+	return out, nil
+}
