@@ -1,0 +1,256 @@
+package cases
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pg.stop()
+	os.Exit(code)
+}
+
+// waitFor polls cond until it holds, failing the test after a generous
+// deadline (a hang guard, not a speed assertion).
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func openTestSQLite(t *testing.T) Store {
+	t.Helper()
+	s, err := OpenSQLite(filepath.Join(t.TempDir(), "cases.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// --- SMTP server on loopback ---
+
+type receivedMail struct {
+	From string
+	To   []string
+	Data []byte
+}
+
+// smtpServer is a real SMTP server (go-smtp) on loopback that can be
+// taken down and brought back on the same address.
+type smtpServer struct {
+	t    *testing.T
+	addr string
+	mu   sync.Mutex
+	got  []receivedMail
+	srv  *smtp.Server
+}
+
+func startSMTP(t *testing.T) *smtpServer {
+	s := &smtpServer{t: t}
+	s.up("127.0.0.1:0")
+	t.Cleanup(s.down)
+	return s
+}
+
+func (s *smtpServer) up(addr string) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		s.t.Fatalf("smtp listen: %v", err)
+	}
+	s.addr = ln.Addr().String()
+	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &smtpSession{s: s}, nil }))
+	srv.Domain = "localhost"
+	srv.AllowInsecureAuth = true
+	s.mu.Lock()
+	s.srv = srv
+	s.mu.Unlock()
+	go srv.Serve(ln)
+}
+
+func (s *smtpServer) down() {
+	s.mu.Lock()
+	srv := s.srv
+	s.srv = nil
+	s.mu.Unlock()
+	if srv != nil {
+		srv.Close()
+	}
+}
+
+func (s *smtpServer) port() int {
+	_, p, _ := net.SplitHostPort(s.addr)
+	n, _ := strconv.Atoi(p)
+	return n
+}
+
+func (s *smtpServer) mails() []receivedMail {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]receivedMail(nil), s.got...)
+}
+
+type smtpSession struct {
+	s    *smtpServer
+	from string
+	to   []string
+}
+
+func (x *smtpSession) Reset()        { x.from, x.to = "", nil }
+func (x *smtpSession) Logout() error { return nil }
+func (x *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
+	x.from = from
+	return nil
+}
+func (x *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	x.to = append(x.to, to)
+	return nil
+}
+func (x *smtpSession) Data(r io.Reader) error {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	x.s.mu.Lock()
+	x.s.got = append(x.s.got, receivedMail{From: x.from, To: x.to, Data: data})
+	x.s.mu.Unlock()
+	return nil
+}
+
+// --- PostgreSQL cluster started by the tests ---
+
+// pgCluster is a throwaway PostgreSQL server in a temp dir, started once
+// per test binary with initdb and pg_ctl, as an unprivileged user when
+// the tests run as root (PostgreSQL refuses to run as root).
+type pgCluster struct {
+	once    sync.Once
+	err     error
+	dir     string
+	port    int
+	bin     string
+	cred    *syscall.Credential
+	dbCount int
+	mu      sync.Mutex
+}
+
+var pg pgCluster
+
+const pgInstallHint = "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin: install them with 'apt-get update && apt-get install -y postgresql' (Debian package postgresql); .ci/run does this"
+
+func (c *pgCluster) command(name string, args ...string) *exec.Cmd {
+	cmd := exec.Command(filepath.Join(c.bin, name), args...)
+	if c.cred != nil {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: c.cred}
+	}
+	cmd.Env = append(os.Environ(), "LC_ALL=C")
+	return cmd
+}
+
+func (c *pgCluster) start() error {
+	bins, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
+	if len(bins) == 0 {
+		return fmt.Errorf("%s", pgInstallHint)
+	}
+	c.bin = filepath.Dir(bins[len(bins)-1])
+	dir, err := os.MkdirTemp("", "formhandler-pg-")
+	if err != nil {
+		return err
+	}
+	c.dir = dir
+	if os.Geteuid() == 0 {
+		u, err := user.Lookup("postgres")
+		if err != nil {
+			u, err = user.Lookup("nobody")
+		}
+		if err != nil {
+			return fmt.Errorf("running as root and no postgres or nobody user to run PostgreSQL as: %w", err)
+		}
+		uid, _ := strconv.Atoi(u.Uid)
+		gid, _ := strconv.Atoi(u.Gid)
+		c.cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
+		if err := os.Chown(dir, uid, gid); err != nil {
+			return err
+		}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	c.port = ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	data := filepath.Join(dir, "data")
+	if out, err := c.command("initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync").CombinedOutput(); err != nil {
+		return fmt.Errorf("initdb: %v\n%s", err, out)
+	}
+	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=on", c.port, dir)
+	if out, err := c.command("pg_ctl", "-D", data, "-o", opts, "-l", filepath.Join(dir, "log"), "-w", "start").CombinedOutput(); err != nil {
+		log, _ := os.ReadFile(filepath.Join(dir, "log"))
+		return fmt.Errorf("pg_ctl start: %v\n%s\n%s", err, out, log)
+	}
+	return nil
+}
+
+func (c *pgCluster) stop() {
+	if c.dir == "" {
+		return
+	}
+	if c.err == nil {
+		_ = c.command("pg_ctl", "-D", filepath.Join(c.dir, "data"), "-m", "immediate", "-w", "stop").Run()
+	}
+	os.RemoveAll(c.dir)
+}
+
+// newDatabase returns the URL of a fresh database in the cluster.
+func (c *pgCluster) newDatabase(t *testing.T) string {
+	t.Helper()
+	c.once.Do(func() { c.err = c.start() })
+	if c.err != nil {
+		t.Fatalf("start PostgreSQL: %v", c.err)
+	}
+	c.mu.Lock()
+	c.dbCount++
+	name := fmt.Sprintf("test%d", c.dbCount)
+	c.mu.Unlock()
+	admin, err := sql.Open("pgx", fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", c.port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	if _, err := admin.ExecContext(context.Background(), "CREATE DATABASE "+name); err != nil {
+		t.Fatalf("create database: %v", err)
+	}
+	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", c.port, name)
+}
+
+func openTestPostgres(t *testing.T) Store {
+	t.Helper()
+	s, err := OpenPostgres(pg.newDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+var _ = bytes.Contains
