@@ -63,10 +63,20 @@ var (
 	ErrUnpublishedRef = errors.New("link to unpublished article")
 )
 
-// Errorf builds an *Error wrapping kind with a formatted message.
+// Errorf builds an *Error with a formatted message that wraps kind (for
+// errors.Is) without repeating it in the text.
 func Errorf(path string, line, col int, kind error, hint, format string, args ...any) *Error {
-	return &Error{Path: path, Line: line, Col: col, Err: fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), kind), Hint: hint}
+	return &Error{Path: path, Line: line, Col: col, Err: &kindError{msg: fmt.Sprintf(format, args...), kind: kind}, Hint: hint}
 }
+
+// kindError is a message classified by one of the sentinel errors.
+type kindError struct {
+	msg  string
+	kind error
+}
+
+func (e *kindError) Error() string { return e.msg }
+func (e *kindError) Unwrap() error { return e.kind }
 
 // List collects the problems of one run. Its Error lists every error, one
 // per line, sorted by position so that output is stable.

@@ -373,11 +373,15 @@ func keyLine(data []byte, key string) int {
 	if err != nil {
 		return 0
 	}
-	loc := re.FindIndex(data)
-	if loc == nil {
-		return 0
+	if loc := re.FindIndex(data); loc != nil {
+		return offsetLine(data, int64(loc[0]))
 	}
-	return offsetLine(data, int64(loc[0]))
+	// Flow mappings: {chrome: "47", firefox: "38.5"}.
+	inline := regexp.MustCompile(`[{,]\s*["']?` + regexp.QuoteMeta(key) + `["']?\s*[:=]`)
+	if loc := inline.FindIndex(data); loc != nil {
+		return offsetLine(data, int64(loc[0]))
+	}
+	return 0
 }
 
 // KeyLine returns the absolute line of a front-matter key in a file, or the

@@ -2,6 +2,7 @@ package content
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -9,6 +10,9 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/inexchange/helpcenter/internal/compat"
+	"github.com/inexchange/helpcenter/internal/hours"
 )
 
 // Kind says what a content file is, from where it lies.
@@ -276,6 +280,37 @@ func (f *File) checkTypedData() List {
 		}
 		if c.Type != "session" && c.Type != "persistent" {
 			errs = append(errs, Errorf(f.Path, f.KeyLine("cookies"), 1, ErrLayout, "type is session or persistent", "cookies[%d].type %q", i, c.Type))
+		}
+	}
+	if r := f.Article.Requirements; r != nil {
+		for _, err := range r.Validate() {
+			var fe *compat.FieldError
+			key := "requirements"
+			if errors.As(err, &fe) {
+				key = fe.Field[strings.LastIndexByte(fe.Field, '.')+1:]
+			}
+			errs = append(errs, Errorf(f.Path, f.KeyLine(key), 1, ErrRequirements, "", "%v", err))
+		}
+		for _, w := range r.Warnings() {
+			e := Errorf(f.Path, f.KeyLine(w.Browser), 1, ErrRequirements, "", "%s", w.String())
+			e.Warning = true
+			errs = append(errs, e)
+		}
+	}
+	if h := f.Article.Hours; h != nil {
+		if err := h.Validate(); err != nil {
+			var list hours.Errors
+			if errors.As(err, &list) {
+				for _, e := range list {
+					key := e.Field[strings.LastIndexByte(e.Field, '.')+1:]
+					if i := strings.IndexByte(key, '['); i >= 0 {
+						key = key[:i]
+					}
+					errs = append(errs, Errorf(f.Path, f.KeyLine(key), 1, ErrLayout, "", "%v", e))
+				}
+			} else {
+				errs = append(errs, Errorf(f.Path, f.KeyLine("hours"), 1, ErrLayout, "", "%v", err))
+			}
 		}
 	}
 	return errs

@@ -1,5 +1,10 @@
 package content
 
+import (
+	"github.com/inexchange/helpcenter/internal/compat"
+	"github.com/inexchange/helpcenter/internal/hours"
+)
+
 // Layouts lists the article layouts the generator knows; "" is a plain article.
 var Layouts = []string{"", "system-requirements", "cookie-policy", "phone-hours", "how-to", "case-form"}
 
@@ -8,9 +13,9 @@ var Layouts = []string{"", "system-requirements", "cookie-policy", "phone-hours"
 type TypedMatter struct {
 	// Requirements is the system-requirements article's data (the single
 	// source of the compatibility banner's rules).
-	Requirements map[string]any `yaml:"requirements" toml:"requirements" json:"requirements"`
+	Requirements *compat.Requirements `yaml:"requirements" toml:"requirements" json:"requirements"`
 	// Cookies is the cookie-policy article's list of cookies.
 	Cookies []Cookie `yaml:"cookies" toml:"cookies" json:"cookies"`
 	// Hours is the phone-hours article's opening hours.
-	Hours map[string]any `yaml:"hours" toml:"hours" json:"hours"`
+	Hours *hours.Hours `yaml:"hours" toml:"hours" json:"hours"`
 }

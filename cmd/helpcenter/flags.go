@@ -1,0 +1,83 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/inexchange/helpcenter/internal/build"
+	"github.com/inexchange/helpcenter/internal/content"
+)
+
+// siteFlags are the flags every site command shares.
+type siteFlags struct {
+	source, dest, baseURL string
+	drafts, future        bool
+}
+
+func (f *siteFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.source, "source", ".", "site root holding content/, layouts/, static/")
+	fs.StringVar(&f.dest, "dest", "public", "output folder")
+	fs.StringVar(&f.baseURL, "base-url", "", "absolute site URL (default $URL, then base_url in content/_index.md)")
+	fs.BoolVar(&f.drafts, "drafts", false, "include articles marked draft: true")
+	fs.BoolVar(&f.future, "future", false, "include articles scheduled for later or already expired")
+}
+
+func (f *siteFlags) options() build.Options {
+	base := f.baseURL
+	if base == "" {
+		base = os.Getenv("URL")
+	}
+	dest := f.dest
+	return build.Options{Source: f.source, Dest: dest, BaseURL: base, Drafts: f.drafts, Future: f.future}
+}
+
+// parse parses args with fs, turning problems into usage errors.
+func parse(fs *flag.FlagSet, args []string, stderr io.Writer) error {
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	return nil
+}
+
+// report prints the problems of a run: every error and warning, one per
+// line, then a count.
+func report(w io.Writer, err error) error {
+	var list content.List
+	if errors.As(err, &list) {
+		for _, e := range list.Sorted() {
+			fmt.Fprintln(w, e.Error())
+		}
+		n := len(list.Errors())
+		return fmt.Errorf("%d %s; nothing was written", n, plural(n, "error", "errors"))
+	}
+	return err
+}
+
+func warnings(w io.Writer, list content.List) {
+	for _, e := range list.Sorted() {
+		fmt.Fprintln(w, e.Error())
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func joinLocales(r *build.Result) string {
+	var s []string
+	for _, l := range r.Site.Locales {
+		s = append(s, l.Code)
+	}
+	return strings.Join(s, ", ")
+}

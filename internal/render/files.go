@@ -1,0 +1,210 @@
+package render
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/inexchange/helpcenter/internal/site"
+)
+
+// SitemapMax is the number of URLs per sitemap file; larger sites get a
+// sitemap index (the protocol's limit is 50,000).
+const SitemapMax = 40000
+
+// FeedMax caps the entries of an Atom feed.
+const FeedMax = 20
+
+// Extras renders the non-HTML files: sitemaps, feeds, robots.txt and
+// _redirects.
+func (r *Renderer) Extras(out Output) error {
+	files := map[string][]byte{}
+	r.sitemaps(files)
+	r.feeds(files)
+	files["robots.txt"] = []byte("User-agent: *\nAllow: /\n\nSitemap: " + r.Site.BaseURL + "/sitemap.xml\n")
+	files["_redirects"] = r.redirects()
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if err := out.WriteFile(n, files[n]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type smURL struct {
+	Loc     string
+	Lastmod time.Time
+	Alts    map[string]string // locale -> absolute URL
+}
+
+func (r *Renderer) sitemaps(files map[string][]byte) {
+	s := r.Site
+	var urls []smURL
+	homes := map[string]string{}
+	for _, l := range s.Locales {
+		homes[l.Code] = s.BaseURL + l.URL
+	}
+	abs := func(m map[string]string) map[string]string {
+		out := map[string]string{}
+		for k, v := range m {
+			out[k] = s.BaseURL + v
+		}
+		return out
+	}
+	for _, l := range s.Locales {
+		urls = append(urls, smURL{Loc: s.BaseURL + l.URL, Alts: homes})
+		for _, c := range l.Categories {
+			urls = append(urls, smURL{Loc: s.BaseURL + c.URL, Alts: abs(catURLs(c))})
+		}
+		for _, sec := range l.Sections {
+			urls = append(urls, smURL{Loc: s.BaseURL + sec.URL, Alts: abs(secURLs(sec))})
+		}
+		for _, a := range l.Articles {
+			m := map[string]string{l.Code: a.URL}
+			for _, t := range a.Translations {
+				m[t.Locale.Code] = t.URL
+			}
+			urls = append(urls, smURL{Loc: s.BaseURL + a.URL, Lastmod: a.Updated, Alts: abs(m)})
+		}
+		for _, lb := range l.Labels {
+			urls = append(urls, smURL{Loc: s.BaseURL + lb.URL})
+		}
+	}
+	chunks := (len(urls) + SitemapMax - 1) / SitemapMax
+	if chunks <= 1 {
+		files["sitemap.xml"] = sitemap(urls, s.Locales)
+		return
+	}
+	var idx bytes.Buffer
+	idx.WriteString(xml.Header + `<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`)
+	for i := 0; i < chunks; i++ {
+		end := min((i+1)*SitemapMax, len(urls))
+		name := fmt.Sprintf("sitemap-%d.xml", i+1)
+		files[name] = sitemap(urls[i*SitemapMax:end], s.Locales)
+		fmt.Fprintf(&idx, "<sitemap><loc>%s/%s</loc></sitemap>", s.BaseURL, name)
+	}
+	idx.WriteString("</sitemapindex>\n")
+	files["sitemap.xml"] = idx.Bytes()
+}
+
+func sitemap(urls []smURL, locales []*site.Locale) []byte {
+	var b bytes.Buffer
+	b.WriteString(xml.Header + `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">` + "\n")
+	for _, u := range urls {
+		b.WriteString("<url><loc>")
+		xmlEscape(&b, u.Loc)
+		b.WriteString("</loc>")
+		if !u.Lastmod.IsZero() {
+			b.WriteString("<lastmod>" + u.Lastmod.Format("2006-01-02") + "</lastmod>")
+		}
+		if len(u.Alts) > 1 {
+			for _, l := range locales {
+				if alt, ok := u.Alts[l.Code]; ok {
+					b.WriteString(`<xhtml:link rel="alternate" hreflang="` + l.Code + `" href="`)
+					xmlEscape(&b, alt)
+					b.WriteString(`"/>`)
+				}
+			}
+		}
+		b.WriteString("</url>\n")
+	}
+	b.WriteString("</urlset>\n")
+	return b.Bytes()
+}
+
+func xmlEscape(b *bytes.Buffer, s string) { _ = xml.EscapeText(b, []byte(s)) }
+
+// feeds writes an Atom feed per locale and per section.
+func (r *Renderer) feeds(files map[string][]byte) {
+	s := r.Site
+	for _, l := range s.Locales {
+		files[trim(l.URL)+"feed.xml"] = r.atom(l.Title, l.URL, l.URL+"feed.xml", l.Code, l.Articles)
+		for _, sec := range l.Sections {
+			files[trim(sec.FeedURL)] = r.atom(sec.Title+" – "+l.Title, sec.URL, sec.FeedURL, l.Code, sec.Articles)
+		}
+	}
+}
+
+func (r *Renderer) atom(title, page, self, lang string, arts []*site.Article) []byte {
+	s := r.Site
+	list := append([]*site.Article(nil), arts...)
+	sort.SliceStable(list, func(i, j int) bool {
+		if !list[i].Updated.Equal(list[j].Updated) {
+			return list[i].Updated.After(list[j].Updated)
+		}
+		return list[i].URL < list[j].URL
+	})
+	if len(list) > FeedMax {
+		list = list[:FeedMax]
+	}
+	var updated time.Time
+	for _, a := range list {
+		if a.Updated.After(updated) {
+			updated = a.Updated
+		}
+	}
+	if updated.IsZero() {
+		updated = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	var b bytes.Buffer
+	b.WriteString(xml.Header + `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="` + lang + `"><title>`)
+	xmlEscape(&b, title)
+	b.WriteString(`</title><id>`)
+	xmlEscape(&b, s.BaseURL+page)
+	b.WriteString(`</id><link rel="self" href="`)
+	xmlEscape(&b, s.BaseURL+self)
+	b.WriteString(`"/><link rel="alternate" type="text/html" href="`)
+	xmlEscape(&b, s.BaseURL+page)
+	b.WriteString(`"/><updated>` + updated.UTC().Format(time.RFC3339) + `</updated><author><name>`)
+	xmlEscape(&b, s.Settings.Title)
+	b.WriteString("</name></author>\n")
+	for _, a := range list {
+		b.WriteString("<entry><title>")
+		xmlEscape(&b, a.Title)
+		b.WriteString(`</title><id>`)
+		xmlEscape(&b, s.BaseURL+a.URL)
+		b.WriteString(`</id><link rel="alternate" type="text/html" href="`)
+		xmlEscape(&b, s.BaseURL+a.URL)
+		b.WriteString(`"/><updated>` + a.Updated.UTC().Format(time.RFC3339) + `</updated>`)
+		if !a.Date.IsZero() {
+			b.WriteString(`<published>` + a.Date.UTC().Format(time.RFC3339) + `</published>`)
+		}
+		sum := a.Description
+		if sum == "" {
+			sum = excerpt(a.Text, 200)
+		}
+		b.WriteString(`<summary>`)
+		xmlEscape(&b, sum)
+		b.WriteString("</summary></entry>\n")
+	}
+	b.WriteString("</feed>\n")
+	return b.Bytes()
+}
+
+// redirects writes Netlify's _redirects: aliases (301), the language
+// choice at / (by the browser's language, default last) and localized 404s.
+func (r *Renderer) redirects() []byte {
+	s := r.Site
+	var b strings.Builder
+	b.WriteString("# Generated by helpcenter build. Old URLs (front matter aliases):\n")
+	for _, a := range s.Aliases {
+		fmt.Fprintf(&b, "%s  %s  301\n", a.From, a.To)
+	}
+	b.WriteString("\n# The reader's language at /; other readers get the language chooser (index.html):\n")
+	for _, l := range s.Locales {
+		fmt.Fprintf(&b, "/  %s  302  Language=%s\n", l.URL, l.Code)
+	}
+	b.WriteString("\n# Not found, in the reader's language:\n")
+	for _, l := range s.Locales {
+		fmt.Fprintf(&b, "%s*  %s404.html  404\n", l.URL, l.URL)
+	}
+	return []byte(b.String())
+}

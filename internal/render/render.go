@@ -1,0 +1,292 @@
+// Package render turns the site graph into files: HTML pages through the
+// layouts (html/template, one set per locale and page kind), minified with
+// tdewolff/minify, plus sitemap.xml, Atom feeds, robots.txt, _redirects
+// and the root language chooser. It decides nothing about content: every
+// page's data comes from the site graph.
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"runtime"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/inexchange/helpcenter/internal/caseform"
+	"github.com/inexchange/helpcenter/internal/hours"
+	"github.com/inexchange/helpcenter/internal/site"
+	"github.com/tdewolff/minify/v2"
+)
+
+// Output receives rendered files; names are slash paths below public/.
+// It must be safe for concurrent use.
+type Output interface {
+	WriteFile(name string, data []byte) error
+}
+
+// Renderer renders a site with one set of templates.
+type Renderer struct {
+	T    *Templates
+	M    *minify.M
+	Site *site.Site
+	// Now is the build's clock (phone-hours notices).
+	Now time.Time
+	// Preview marks pages for helpcenter serve.
+	Preview bool
+}
+
+// Job is one HTML page to render.
+type Job struct {
+	Name string // output path, "en/articles/x/index.html"
+	Page *Page
+}
+
+// SectionListMax caps "Articles in this section".
+const SectionListMax = 10
+
+// Jobs lists every HTML page of the site.
+func (r *Renderer) Jobs() ([]Job, error) {
+	s := r.Site
+	sd := &SiteData{Title: s.Settings.Title, BaseURL: s.BaseURL, API: s.API, Default: s.DefaultLocale().Code}
+	for _, l := range s.Locales {
+		sd.Locales = append(sd.Locales, Alternate{Locale: l.Code, Name: r.T.T(l.Code, "lang.name"), URL: l.URL, Permalink: s.BaseURL + l.URL})
+	}
+	var jobs []Job
+	add := func(name string, p *Page) { jobs = append(jobs, Job{Name: name, Page: p}) }
+	def := s.DefaultLocale()
+	root := r.base(sd, def, "root", s.Settings.Title, s.Settings.Description, "/")
+	root.Alternates = nil
+	add("index.html", root)
+	for _, l := range s.Locales {
+		home := r.base(sd, l, "home", l.Title, l.Description, l.URL)
+		home.Alternates = r.alternates(sd, l, func(o *site.Locale) string { return o.URL })
+		home.JSONLD = []any{websiteLD(s, l)}
+		home.FeedURL, home.FeedTitle = l.URL+"feed.xml", l.Title
+		add(l.Code+"/index.html", home)
+
+		search := r.base(sd, l, "search", r.T.T(l.Code, "search.title"), "", l.URL+"search/")
+		search.NoIndex = true
+		search.Breadcrumbs = []Link{{l.Title, l.URL}}
+		add(l.Code+"/search/index.html", search)
+
+		nf := r.base(sd, l, "404", r.T.T(l.Code, "notfound.title"), "", l.URL+"404.html")
+		nf.NoIndex = true
+		add(l.Code+"/404.html", nf)
+		if l == def {
+			rootNF := *nf
+			add("404.html", &rootNF)
+		}
+
+		for _, c := range l.Categories {
+			p := r.base(sd, l, "category", c.Title, c.Description, c.URL)
+			p.Category = c
+			p.Breadcrumbs = []Link{{l.Title, l.URL}}
+			p.Alternates = r.alternatesOf(sd, l, c.URL, catURLs(c))
+			p.JSONLD = []any{breadcrumbLD(s, p)}
+			add(trim(c.URL)+"index.html", p)
+		}
+		for _, sec := range l.Sections {
+			if sec.Category == nil {
+				continue
+			}
+			p := r.base(sd, l, "section", sec.Title, sec.Description, sec.URL)
+			p.Section, p.Category = sec, sec.Category
+			p.Breadcrumbs = []Link{{l.Title, l.URL}, {sec.Category.Title, sec.Category.URL}}
+			p.Alternates = r.alternatesOf(sd, l, sec.URL, secURLs(sec))
+			p.FeedURL, p.FeedTitle = sec.FeedURL, sec.Title
+			p.JSONLD = []any{breadcrumbLD(s, p)}
+			add(trim(sec.URL)+"index.html", p)
+		}
+		for _, a := range l.Articles {
+			p, err := r.articlePage(sd, a)
+			if err != nil {
+				return nil, err
+			}
+			add(trim(a.URL)+"index.html", p)
+		}
+		for _, lb := range l.Labels {
+			p := r.base(sd, l, "label", lb.Name, "", lb.URL)
+			p.Label = lb
+			p.Breadcrumbs = []Link{{l.Title, l.URL}}
+			add(trim(lb.URL)+"index.html", p)
+		}
+	}
+	return jobs, nil
+}
+
+func trim(u string) string { return u[1:] }
+
+func catURLs(c *site.Category) map[string]string {
+	m := map[string]string{c.Locale.Code: c.URL}
+	for _, t := range c.Translations {
+		m[t.Locale.Code] = t.URL
+	}
+	return m
+}
+
+func secURLs(s *site.Section) map[string]string {
+	m := map[string]string{s.Locale.Code: s.URL}
+	for _, t := range s.Translations {
+		m[t.Locale.Code] = t.URL
+	}
+	return m
+}
+
+func (r *Renderer) base(sd *SiteData, l *site.Locale, kind, title, desc, url string) *Page {
+	p := &Page{Site: sd, Locale: l.Code, Lang: l, Kind: kind, Title: title, Description: desc, URL: url, Permalink: r.Site.BaseURL + url, Categories: l.Categories, Preview: r.Preview}
+	if p.Description == "" {
+		p.Description = l.Description
+	}
+	if l.Requirements != nil {
+		p.RequirementsURL = l.Requirements.URL
+	}
+	if l.CaseForm != nil {
+		p.CaseFormURL = l.CaseForm.URL
+	}
+	if p.FeedURL == "" {
+		p.FeedURL, p.FeedTitle = l.URL+"feed.xml", l.Title
+	}
+	p.Alternates = []Alternate{{Locale: l.Code, Name: r.T.T(l.Code, "lang.name"), URL: url, Permalink: p.Permalink, Current: true}}
+	return p
+}
+
+func (r *Renderer) alternates(sd *SiteData, cur *site.Locale, url func(*site.Locale) string) []Alternate {
+	m := map[string]string{}
+	for _, l := range r.Site.Locales {
+		m[l.Code] = url(l)
+	}
+	return r.alternatesOf(sd, cur, url(cur), m)
+}
+
+// alternatesOf lists the page in every locale of urls, in locale order.
+func (r *Renderer) alternatesOf(sd *SiteData, cur *site.Locale, _ string, urls map[string]string) []Alternate {
+	var out []Alternate
+	for _, l := range r.Site.Locales {
+		u, ok := urls[l.Code]
+		if !ok {
+			continue
+		}
+		out = append(out, Alternate{Locale: l.Code, Name: r.T.T(l.Code, "lang.name"), URL: u, Permalink: r.Site.BaseURL + u, Current: l == cur})
+	}
+	return out
+}
+
+func (r *Renderer) articlePage(sd *SiteData, a *site.Article) (*Page, error) {
+	l := a.Locale
+	p := r.base(sd, l, "article", a.Title, a.Description, a.URL)
+	if a.Description == "" {
+		p.Description = excerpt(a.Text, 160)
+	}
+	p.Article, p.Section, p.Category = a, a.Section, a.Section.Category
+	p.Breadcrumbs = []Link{{l.Title, l.URL}, {a.Section.Category.Title, a.Section.Category.URL}, {a.Section.Title, a.Section.URL}}
+	urls := map[string]string{l.Code: a.URL}
+	for _, t := range a.Translations {
+		urls[t.Locale.Code] = t.URL
+	}
+	p.Alternates = r.alternatesOf(sd, l, a.URL, urls)
+	p.SectionArticles, p.MoreInSection = sectionWindow(a)
+	p.FeedURL, p.FeedTitle = a.Section.FeedURL, a.Section.Title
+	p.JSONLD = []any{articleLD(r.Site, p), breadcrumbLD(r.Site, p)}
+	switch a.Layout {
+	case "how-to":
+		p.JSONLD = append(p.JSONLD, howToLD(r.Site, p))
+	case "case-form":
+		p.CaseFields = caseform.Fields
+	case "phone-hours":
+		if a.Front.Hours != nil {
+			v, err := hours.NewView(*a.Front.Hours, r.Now)
+			if err != nil {
+				return nil, fmt.Errorf("%s: hours: %w", a.File.Path, err)
+			}
+			p.Hours = v
+		}
+	}
+	return p, nil
+}
+
+// sectionWindow returns up to SectionListMax articles of a's section
+// around a, and whether the list was cut.
+func sectionWindow(a *site.Article) ([]*site.Article, bool) {
+	all := a.Section.Articles
+	if len(all) <= SectionListMax+2 {
+		return all, false
+	}
+	i := 0
+	for i < len(all) && all[i] != a {
+		i++
+	}
+	start := i - SectionListMax/2
+	if start < 0 {
+		start = 0
+	}
+	if start+SectionListMax > len(all) {
+		start = len(all) - SectionListMax
+	}
+	return all[start : start+SectionListMax], true
+}
+
+func excerpt(s string, n int) string {
+	r := []rune(s)
+	for i, c := range r {
+		if c == '\n' {
+			r[i] = ' '
+		}
+	}
+	if len(r) <= n {
+		return string(r)
+	}
+	cut := n
+	for cut > n/2 && r[cut] != ' ' {
+		cut--
+	}
+	return string(r[:cut]) + "…"
+}
+
+// RenderPage executes and minifies one page.
+func (r *Renderer) RenderPage(j Job, buf *bytes.Buffer) ([]byte, error) {
+	buf.Reset()
+	if err := r.T.Execute(buf, j.Page.Locale, j.Page.Kind, j.Page); err != nil {
+		return nil, fmt.Errorf("rendering %s: %w", j.Name, err)
+	}
+	var out bytes.Buffer
+	out.Grow(buf.Len())
+	if err := r.M.Minify("text/html", &out, bytes.NewReader(buf.Bytes())); err != nil {
+		return nil, fmt.Errorf("minifying %s: %w", j.Name, err)
+	}
+	return out.Bytes(), nil
+}
+
+// RenderAll renders jobs in parallel into out and reports the first error
+// of each failing page, sorted.
+func (r *Renderer) RenderAll(jobs []Job, out Output) []error {
+	var mu sync.Mutex
+	var errs []error
+	var wg sync.WaitGroup
+	next := make(chan int, len(jobs))
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf bytes.Buffer
+			for i := range next {
+				data, err := r.RenderPage(jobs[i], &buf)
+				if err == nil {
+					err = out.WriteFile(jobs[i].Name, data)
+				}
+				if err != nil {
+					mu.Lock()
+					errs = append(errs, err)
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
+	return errs
+}
