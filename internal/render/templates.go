@@ -165,7 +165,7 @@ func baseFuncs(f Funcs, strs Strings) template.FuncMap {
 			}
 			return out
 		},
-		"upper": strings.ToUpper,
+		"upper":     strings.ToUpper,
 		"hasprefix": strings.HasPrefix,
 	}
 }
