@@ -70,7 +70,7 @@ func TestPartial(t *testing.T) {
 		want   []string
 	}{
 		{"en", []string{
-			`<section class="phone-hours" data-phone-hours>`,
+			`<div class="phone-hours" data-phone-hours>`,
 			`<p class="phone-hours__notice" data-hours-notice>New hours from 1 December</p>`,
 			`<caption>Phone hours (Stockholm time)</caption>`,
 			`<thead><tr><th scope="col">Day</th><th scope="col">Hours</th></tr></thead>`,

@@ -2,7 +2,7 @@
  * hours.js: the "Open now · closes 16:30" line of a phone-hours article.
  *
  * ES5, no dependencies, no network; runs in IE 11. The page carries, per
- * <section data-phone-hours>:
+ * <div data-phone-hours>:
  *   <script type="application/json" data-hours-data> the build's ScriptData
  *     (internal/hours): weekly and exception intervals in minutes, and the
  *     help center's UTC offset transitions, so no browser time zone support
