@@ -652,15 +652,38 @@
     return '';
   }
 
-  // Combobox: the header search box with suggestions (WAI-ARIA combobox
-  // pattern with a listbox popup and aria-activedescendant).
+  var boxes = 0;
+
+  // baseOf returns the index folder a widget reads: its own
+  // data-search-index, else the body's.
+  function baseOf(e) {
+    return (e && e.getAttribute('data-search-index')) || document.body.getAttribute('data-search-index');
+  }
+
+  // Combobox: a search box with suggestions (WAI-ARIA combobox pattern with
+  // a listbox popup and aria-activedescendant). The markup is a plain search
+  // form that works without JavaScript; the roles, the listbox and the live
+  // region are added here, so a reader without JavaScript meets no widget
+  // that does nothing.
   function Combobox(form) {
-    var self = this;
+    var self = this, n = ++boxes;
     this.form = form;
     this.input = form.querySelector('input[name="q"]');
-    this.list = document.getElementById(this.input.getAttribute('aria-controls'));
-    this.status = form.querySelector('[data-search-status]');
-    this.index = indexFor(form.getAttribute('data-search-index'));
+    this.list = el('ul', 'search-box__list');
+    this.list.id = 'search-box-list-' + n;
+    this.list.setAttribute('role', 'listbox');
+    this.list.setAttribute('aria-label', form.getAttribute('data-msg-label') || '');
+    this.list.setAttribute('hidden', '');
+    this.status = el('p', 'visually-hidden');
+    this.status.setAttribute('aria-live', 'polite');
+    form.appendChild(this.list);
+    form.appendChild(this.status);
+    this.input.setAttribute('role', 'combobox');
+    this.input.setAttribute('aria-autocomplete', 'list');
+    this.input.setAttribute('aria-expanded', 'false');
+    this.input.setAttribute('aria-controls', this.list.id);
+    this.input.setAttribute('autocomplete', 'off');
+    this.index = indexFor(baseOf(form));
     this.items = [];
     this.active = -1;
     this.seq = 0;
@@ -768,11 +791,11 @@
 
   // ResultsPage: /<locale>/search/?q= with ranked results, snippets and a
   // category filter; the page's own input updates the results as typed.
-  function ResultsPage(root, msgs) {
-    var self = this;
+  function ResultsPage(root) {
+    var self = this, msgs = root;
     this.root = root;
     this.msgs = msgs;
-    this.index = indexFor(root.getAttribute('data-search-index'));
+    this.index = indexFor(baseOf(root));
     this.input = root.querySelector('input[name="q"]');
     this.status = root.querySelector('[data-search-results-status]');
     this.filter = root.querySelector('[data-search-filter]');
@@ -807,6 +830,7 @@
     if (!q.replace(/\s/g, '')) {
       clear(this.list);
       clear(this.filter);
+      this.filter.setAttribute('hidden', '');
       this.more.setAttribute('hidden', '');
       this.say(this.msgs.getAttribute('data-msg-empty'));
       return;
@@ -848,20 +872,20 @@
       if (s) { counts[s[2]]++; }
     }
     clear(this.filter);
+    if (hits.length) { this.filter.removeAttribute('hidden'); } else { this.filter.setAttribute('hidden', ''); }
+    var radio = function (idx, label, count) {
+      var lab = el('label', 'search-filter__option'), inp = document.createElement('input');
+      inp.type = 'radio';
+      inp.name = 'search-category';
+      inp.value = String(idx);
+      inp.checked = idx === self.category;
+      on(inp, 'click', function () { self.category = idx; self.render(); });
+      lab.appendChild(inp);
+      lab.appendChild(document.createTextNode(' ' + label + ' (' + count + ')'));
+      self.filter.appendChild(lab);
+    };
     if (hits.length) {
       this.filter.appendChild(el('legend', null, this.msgs.getAttribute('data-msg-filter')));
-      var name = 'search-category';
-      function radio(idx, label, count) {
-        var lab = el('label', 'search-filter__option'), inp = document.createElement('input');
-        inp.type = 'radio';
-        inp.name = name;
-        inp.value = String(idx);
-        inp.checked = idx === self.category;
-        on(inp, 'click', function () { self.category = idx; self.render(); });
-        lab.appendChild(inp);
-        lab.appendChild(document.createTextNode(' ' + label + ' (' + count + ')'));
-        self.filter.appendChild(lab);
-      }
       radio(-1, this.msgs.getAttribute('data-msg-all'), hits.length);
       for (i = 0; i < m.cats.length; i++) {
         if (counts[i]) { radio(i, m.cats[i][0], counts[i]); }
@@ -911,12 +935,14 @@
   };
 
   // Deflection: suggest articles on the case form as the subject is typed.
-  function Deflection(input, box, msgs) {
+  // The box's data-title (else the search box's data-msg-deflect) heads the
+  // list.
+  function Deflection(input, box, form) {
     var self = this;
     this.input = input;
     this.box = box;
-    this.msgs = msgs;
-    this.index = indexFor(msgs.getAttribute('data-search-index'));
+    this.title = box.getAttribute('data-title') || (form && form.getAttribute('data-msg-deflect')) || '';
+    this.index = indexFor(baseOf(form));
     this.seq = 0;
     on(input, 'focus', function () { self.index.ready(function () {}); });
     on(input, 'input', debounce(function () { self.update(); }, 250));
@@ -931,7 +957,7 @@
         if (err2 || seq !== self.seq) { return; }
         clear(self.box);
         if (!docs.length) { return; }
-        self.box.appendChild(el('p', 'case-suggestions__title', self.msgs.getAttribute('data-msg-deflect')));
+        if (self.title) { self.box.appendChild(el('p', 'case-suggestions__title', self.title)); }
         var ul = el('ul', 'case-suggestions__list'), match = self.index.matcher(r.words);
         for (var i = 0; i < docs.length; i++) {
           var li = el('li'), a = el('a');
@@ -946,13 +972,12 @@
   };
 
   function start() {
-    var forms = document.querySelectorAll('form[data-search-box]'), i, msgs = forms[0];
+    var forms = document.querySelectorAll('form[data-search-box]'), i;
     for (i = 0; i < forms.length; i++) { new Combobox(forms[i]); }
-    if (!msgs) { return; }
     var page = document.querySelector('[data-search-page-root]');
-    if (page) { new ResultsPage(page, msgs); }
+    if (page) { new ResultsPage(page); }
     var subj = document.querySelector('input[data-deflect]'), box = document.getElementById('case-suggestions');
-    if (subj && box) { new Deflection(subj, box, msgs); }
+    if (subj && box) { new Deflection(subj, box, forms[0] || null); }
   }
 
   if (document.readyState === 'loading') { on(document, 'DOMContentLoaded', start); } else { start(); }
