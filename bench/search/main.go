@@ -8,6 +8,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -19,6 +20,8 @@ import (
 	"time"
 
 	"github.com/inexchange/helpcenter/internal/search"
+	"github.com/tdewolff/minify/v2"
+	"github.com/tdewolff/minify/v2/js"
 )
 
 func main() {
@@ -26,6 +29,8 @@ func main() {
 	locale := flag.String("locale", "en", "locale folder to index")
 	out := flag.String("out", "", "write the index files here (public/search/<locale>/ equivalent)")
 	runs := flag.Int("runs", 3, "build this many times and report the fastest")
+	script := flag.String("script", "", "minify this script (static/js/search.js) as the site build does and report its size")
+	minified := flag.String("minified", "", "write the minified script here")
 	flag.Parse()
 	if *corpus == "" {
 		fmt.Fprintln(os.Stderr, "usage: search-bench -corpus DIR [-locale en] [-out DIR] [-runs 3]")
@@ -78,6 +83,25 @@ func main() {
 	slices.Sort(names)
 	for _, k := range names {
 		fmt.Printf("  %-14s %6d files %9.1f KB\n", k, kinds[k][0], float64(kinds[k][1])/1e3)
+	}
+	if *script != "" {
+		src, err := os.ReadFile(*script)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		var min bytes.Buffer
+		if err := js.Minify(minify.New(), &min, bytes.NewReader(src), nil); err != nil {
+			fmt.Fprintf(os.Stderr, "minifying %s: %v\n", *script, err)
+			os.Exit(1)
+		}
+		fmt.Printf("script: %.1f KB, minified %.1f KB\n", float64(len(src))/1024, float64(min.Len())/1024)
+		if *minified != "" {
+			if err := os.WriteFile(*minified, min.Bytes(), 0o644); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+		}
 	}
 	if *out != "" {
 		for name, b := range files {

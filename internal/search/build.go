@@ -218,26 +218,40 @@ func isASCII(s string) bool {
 }
 
 // encodePostings writes a term's posting list: its document frequency, then
-// for each kept posting (the limit best by impact) the gap to the previous
-// article id and the impact.
-func encodePostings(dst []byte, ps []posting, limit int, scratch []posting) ([]byte, []posting) {
+// for each kept posting the gap to the previous article id and the impact.
+// It keeps the limit postings of highest impact (ties: lower article id
+// first) without sorting: impacts are 6-bit, so a histogram finds the
+// cut-off impact in one pass and the list stays in article order.
+func encodePostings(dst []byte, ps []posting, limit int) []byte {
 	dst = appendVarint(dst, len(ps))
+	cut, atCut := -1, 0 // keep impact > cut, and atCut postings with impact == cut
 	if len(ps) > limit {
-		scratch = append(scratch[:0], ps...)
-		slices.SortFunc(scratch, func(a, b posting) int {
-			return cmp.Or(cmp.Compare(b.impact, a.impact), cmp.Compare(a.doc, b.doc))
-		})
-		scratch = scratch[:limit]
-		slices.SortFunc(scratch, func(a, b posting) int { return cmp.Compare(a.doc, b.doc) })
-		ps = scratch
+		var hist [64]int
+		for _, p := range ps {
+			hist[p.impact]++
+		}
+		n := 0
+		for cut = 63; n+hist[cut] < limit; cut-- {
+			n += hist[cut]
+		}
+		atCut = limit - n
 	}
 	prev := int32(-1)
 	for _, p := range ps {
+		if int(p.impact) < cut {
+			continue
+		}
+		if int(p.impact) == cut {
+			if atCut == 0 {
+				continue
+			}
+			atCut--
+		}
 		dst = appendVarint(dst, int(p.doc-prev-1))
 		dst = append(dst, alphabet[p.impact])
 		prev = p.doc
 	}
-	return dst, scratch
+	return dst
 }
 
 // shardWriter cuts the posting strings of consecutive dictionary words into
@@ -308,7 +322,6 @@ func (b *builder) files(locale string, syn [][]string) (map[string][]byte, error
 
 	// Dictionary, shards and heads, in one pass over the sorted words.
 	var dict, enc []byte
-	var scratch []posting
 	shards := shardWriter{dir: "shards/", out: out}
 	heads := shardWriter{dir: "heads/", out: out}
 	prev := ""
@@ -316,9 +329,9 @@ func (b *builder) files(locale string, syn [][]string) (map[string][]byte, error
 		t := &b.terms[id]
 		dict = appendDictEntry(dict, prev, t, b.lang.stem)
 		prev = t.fold
-		enc, scratch = encodePostings(enc[:0], t.postings, postingCap, scratch)
+		enc = encodePostings(enc[:0], t.postings, postingCap)
 		shards.add(i, enc)
-		enc, scratch = encodePostings(enc[:0], t.postings, headSize, scratch)
+		enc = encodePostings(enc[:0], t.postings, headSize)
 		heads.add(i, enc)
 	}
 	shards.flush()
@@ -333,9 +346,8 @@ func (b *builder) files(locale string, syn [][]string) (map[string][]byte, error
 	numSize := 0
 	numEnc := make([][]byte, len(nums))
 	for i, id := range nums {
-		enc, scratch = encodePostings(nil, b.terms[id].postings, postingCap, scratch)
-		numEnc[i] = enc
-		numSize += len(enc) + len(b.terms[id].fold) + 6
+		numEnc[i] = encodePostings(nil, b.terms[id].postings, postingCap)
+		numSize += len(numEnc[i]) + len(b.terms[id].fold) + 6
 	}
 	buckets := max(1, (numSize+shardTarget-1)/shardTarget)
 	bucket := make([][]byte, buckets)
@@ -518,20 +530,38 @@ func commonAffixes(docs []Doc) (pre, suf string) {
 }
 
 // snippetSource trims an article's text to what snippets are cut from:
-// whitespace collapsed, at most textCap bytes, ending on a word boundary.
+// whitespace collapsed to single spaces, at most textCap bytes, ending on a
+// word boundary.
 func snippetSource(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) <= textCap {
-		return s
+	b := make([]byte, 0, min(len(s), textCap+4))
+	space := false
+	for i := 0; i < len(s) && len(b) < textCap; i++ {
+		switch c := s[i]; c {
+		case ' ', '\t', '\n', '\r', '\f', '\v':
+			space = len(b) > 0
+		default:
+			if space {
+				b = append(b, ' ')
+				space = false
+			}
+			b = append(b, c)
+		}
 	}
-	cut := textCap
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
+	if len(b) >= textCap {
+		cut := len(b)
+		if sp := bytes.LastIndexByte(b, ' '); sp > textCap/2 {
+			cut = sp
+		}
+		b = b[:cut]
+		// The byte limit may have split the last character.
+		for len(b) > 0 {
+			if r, size := utf8.DecodeLastRune(b); r != utf8.RuneError || size > 1 {
+				break
+			}
+			b = b[:len(b)-1]
+		}
 	}
-	if sp := strings.LastIndexByte(s[:cut], ' '); sp > textCap/2 {
-		cut = sp
-	}
-	return s[:cut]
+	return string(b)
 }
 
 // normalizeSynonyms folds every word of every group, drops duplicates and

@@ -684,3 +684,23 @@ func TestFixture(t *testing.T) {
 }
 
 func slug(s string) string { return strings.ReplaceAll(strings.ToLower(Fold(s)), " ", "-") }
+
+func TestSnippetSource(t *testing.T) {
+	long := strings.Repeat("öppettider ", 400)
+	for name, c := range map[string]struct {
+		in   string
+		want func(string) bool
+	}{
+		"collapses whitespace": {"  a\n\n b\t c  ", func(s string) bool { return s == "a b c" }},
+		"caps on a word":       {long, func(s string) bool { return len(s) <= textCap && strings.HasSuffix(s, "öppettider") }},
+		"caps inside a rune": {strings.Repeat("ö", 3000), func(s string) bool {
+			return len(s) <= textCap && utf8.ValidString(s) && len(s) >= textCap-2
+		}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if got := snippetSource(c.in); !c.want(got) {
+				t.Errorf("snippetSource(%.30q…) = %.60q…", c.in, got)
+			}
+		})
+	}
+}
