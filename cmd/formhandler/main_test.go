@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/inexchange/helpcenter/internal/caseform"
+	"github.com/inexchange/helpcenter/internal/cases"
+)
+
+func seed(t *testing.T, subjects ...string) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "cases.db")
+	s, err := cases.OpenSQLite(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, subj := range subjects {
+		c := &cases.Case{Locale: "en", Fields: caseform.Values{caseform.Name: "=HYPERLINK(\"http://evil\")", caseform.Email: "a@example.se",
+			caseform.Subject: subj, caseform.Description: "line 1\nline 2", caseform.Category: "other"}}
+		if _, _, err := s.CreateCase(context.Background(), c, []string{cases.KindSupportMail}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return db
+}
+
+func TestExport(t *testing.T) {
+	db := seed(t, "first", "+SUM(A1)")
+	t.Run("json", func(t *testing.T) {
+		var out bytes.Buffer
+		if err := run(context.Background(), []string{"export", "--db", db}, &out, &out); err != nil {
+			t.Fatal(err)
+		}
+		var got []map[string]any
+		if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+			t.Fatalf("%v:\n%s", err, out.String())
+		}
+		if len(got) != 2 || got[0]["subject"] != "first" || got[0]["id"] == "" || got[0]["created"] == nil || got[1]["description"] != "line 1\nline 2" {
+			t.Errorf("export = %v", got)
+		}
+	})
+	t.Run("csv defuses formulas", func(t *testing.T) {
+		var out bytes.Buffer
+		if err := run(context.Background(), []string{"export", "--db", db, "--format", "csv"}, &out, &out); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(&out).ReadAll()
+		if err != nil || len(rows) != 3 {
+			t.Fatalf("rows %v, %v", rows, err)
+		}
+		col := map[string]int{}
+		for i, h := range rows[0] {
+			col[h] = i
+		}
+		if rows[1][col["name"]] != "'=HYPERLINK(\"http://evil\")" || rows[2][col["subject"]] != "'+SUM(A1)" || rows[1][col["subject"]] != "first" {
+			t.Errorf("csv rows %q", rows[1:])
+		}
+	})
+}
+
+func TestOperatorCommands(t *testing.T) {
+	db := seed(t, "one")
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"outbox", "--db", db, "--state", "all", "--json"}, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	var jobs []cases.Job
+	if err := json.Unmarshal(out.Bytes(), &jobs); err != nil || len(jobs) != 1 || jobs[0].State != cases.JobPending {
+		t.Fatalf("outbox = %s, %v", out.String(), err)
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"retry", "--db", db, "1"}, &out, &out); err != nil || !strings.Contains(out.String(), "1 job") {
+		t.Errorf("retry: %v %s", err, out.String())
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"purge", "--db", db, "--older-than", "30"}, &out, &out); err != nil || !strings.Contains(out.String(), "deleted 0") {
+		t.Errorf("purge: %v %s", err, out.String())
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+	}{
+		{"no command", nil, nil},
+		{"unknown command", []string{"frobnicate"}, nil},
+		{"serve without db", []string{"serve"}, nil},
+		{"bad export format", []string{"export", "--db", "x.db", "--format", "xml"}, nil},
+		{"bad rate limit from env", []string{"serve", "--db", "x.db"}, map[string]string{"FORMHANDLER_RATE_LIMIT": "maybe"}},
+		{"retry without ids", []string{"retry", "--db", "x.db"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			var out bytes.Buffer
+			err := run(context.Background(), tt.args, &out, &out)
+			var ue usageError
+			if !errors.As(err, &ue) {
+				t.Errorf("err = %v, want a usage error", err)
+			}
+		})
+	}
+}
+
+func TestEnvironmentFlags(t *testing.T) {
+	db := seed(t, "from env")
+	t.Setenv("FORMHANDLER_DB", db)
+	t.Setenv("FORMHANDLER_FORMAT", "csv")
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"export"}, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out.String(), "id,name,") || !strings.Contains(out.String(), "from env") {
+		t.Errorf("export from env: %s", out.String())
+	}
+}
