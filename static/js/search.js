@@ -438,11 +438,16 @@
     for (i = 0; i < words.length; i++) {
       w = words[i];
       touched.length = 0;
+      // Rarity is the query word's, not each variant's: a rare inflection
+      // must not outrank the word itself.
+      var df = 1;
+      for (k in w.v) { if (w.v.hasOwnProperty(k)) { df = Math.max(df, this.postings(k, quick).df); } }
+      var idf = 0.5 + Math.log(1 + n / df) / logN;
       for (k in w.v) {
         if (!w.v.hasOwnProperty(k)) { continue; }
         pl = this.postings(k, quick);
         if (pl.df > pl.length / 2) { capped = true; }
-        var weight = w.v[k] * (0.5 + Math.log(1 + n / Math.max(1, pl.df)) / logN);
+        var weight = w.v[k] * idf;
         for (j = 0; j < pl.length; j += 2) {
           t = pl[j + 1];
           s = weight * (TIER[t >> 4] + (t & 15));

@@ -56,6 +56,7 @@ var en = [
   ['stemmed plural', 'certificates', {}, 'Log in with a certificate', 0],
   ['title above heading above body', 'recipient', {}, 'Invoice delivery formats', 0],
   ['exact title above stemmed title', 'invoicing', {}, 'Invoicing rules', 0],
+  ['a rare inflection does not outrank the word', 'invoices', {}, 'Invoice delivery formats', 0],
   ['synonym', 'credentials', {}, 'Reset your password', -1],
   ['stop words are ignored', 'how to reset the password', {}, 'Reset your password', 0],
   ['numeric term', '404', {}, 'Error 404 when uploading', 0],
