@@ -8,7 +8,8 @@ import (
 )
 
 // fold maps letters that decomposition does not reduce to ASCII.
-var fold = map[rune]string{'ß': "ss", 'æ': "ae", 'ø': "o", 'œ': "oe", 'đ': "d", 'ð': "d", 'þ': "th", 'ł': "l", 'ı': "i"}
+var fold = map[rune]string{'ß': "ss", 'æ': "ae", 'ø': "o", 'œ': "oe", 'đ': "d", 'ð': "d", 'þ': "th", 'ł': "l", 'ı': "i",
+	'ħ': "h", 'ĸ': "k", 'ŋ': "n", 'ŧ': "t"}
 
 // Slugify makes an ASCII URL segment or heading id from s: lowercased,
 // accents folded (å, ä → a; ö → o), anything else collapsed to single
@@ -26,8 +27,8 @@ func Slugify(s string) string {
 			}
 			hyphen = false
 			b.WriteRune(r)
-		case unicode.Is(unicode.Mn, r):
-			// combining accent: drop
+		case unicode.Is(unicode.Mn, r), r >= 0x2b0 && r <= 0x2ff:
+			// combining accent, or spacing modifier such as the ʼ of ŉ: drop
 		case fold[r] != "":
 			if hyphen && b.Len() > 0 {
 				b.WriteByte('-')
