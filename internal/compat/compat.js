@@ -35,8 +35,10 @@
   // ["", ""] when the User-Agent names nothing we judge. Order matters.
   function sniff(ua) {
     var os, ver;
-    // Presto Opera and Pale Moon (Goanna) pose as IE or Firefox.
-    if (/Opera[\/ ]|Presto\/|Goanna\//.test(ua)) {
+    // Presto Opera and Pale Moon (Goanna) pose as IE or Firefox. (No "/"
+    // inside [...] in this file: IE's legacy JScript, which runs pages in
+    // Compatibility View document modes, reads it as the end of the regex.)
+    if (/Opera\/|Opera |Presto\/|Goanna\//.test(ua)) {
       return ["", ""];
     }
     // IE: Trident/7.0 is IE 11 even when Compatibility View sends MSIE 7.0.
@@ -62,7 +64,7 @@
       return ["chrome", ver];
     }
     // Firefox and Gecko derivatives by the Firefox version (or rv:).
-    if ((ver = find(/Firefox[\/ ](\d+)/, ua) || find(/rv:(\d+)[^)]*\) Gecko\/\d/, ua))) {
+    if ((ver = find(/Firefox(?:\/| )(\d+)/, ua) || find(/rv:(\d+)[^)]*\) Gecko\/\d/, ua))) {
       return ["firefox", ver];
     }
     // Safari by Version/, on Apple's desktop WebKit only (not the Android
