@@ -285,8 +285,11 @@ func (o *DirOutput) WriteFile(name string, data []byte) error {
 	o.n++
 	o.mu.Unlock()
 	if !known {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return fmt.Errorf("creating %s: %w", dir, err)
+		// Mkdir first: the parent almost always exists already.
+		if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return fmt.Errorf("creating %s: %w", dir, err)
+			}
 		}
 		o.mu.Lock()
 		o.dirs[dir] = true

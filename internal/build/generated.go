@@ -3,6 +3,11 @@ package build
 import (
 	"errors"
 	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/inexchange/helpcenter/internal/assets"
+	"github.com/inexchange/helpcenter/internal/search"
 
 	"github.com/inexchange/helpcenter/internal/compat"
 	"github.com/inexchange/helpcenter/internal/content"
@@ -60,5 +65,66 @@ func generated(b *Site) error {
 			break
 		}
 	}
+	return searchIndex(b)
+}
+
+// searchIndex builds each locale's search index under search/<locale>/,
+// the locales in parallel.
+func searchIndex(b *Site) error {
+	s := b.Site
+	files := make([][]assets.File, len(s.Locales))
+	errs := make([]error, len(s.Locales))
+	var wg sync.WaitGroup
+	for i, l := range s.Locales {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			files[i], errs[i] = localeIndex(l)
+		}()
+	}
+	wg.Wait()
+	for i, l := range s.Locales {
+		if errs[i] != nil {
+			path := "content/" + l.Code
+			if l.Home != nil {
+				path = l.Home.Path
+			}
+			return content.List{{Path: path, Err: fmt.Errorf("building the search index: %w", errs[i]), Hint: "check synonyms: in this file"}}
+		}
+		b.Extra = append(b.Extra, files[i]...)
+	}
 	return nil
+}
+
+func localeIndex(l *site.Locale) ([]assets.File, error) {
+	promoted := map[*site.Article]bool{}
+	for _, a := range l.Promoted {
+		promoted[a] = true
+	}
+	docs := make([]search.Doc, 0, len(l.Articles))
+	for i, a := range l.Articles {
+		d := search.Doc{
+			URL: a.URL, Title: a.Title, Section: a.Section.Title, SectionURL: a.Section.URL,
+			Category: a.Section.Category.Title, CategoryURL: a.Section.Category.URL,
+			Text: a.Text, Weight: i, Promoted: promoted[a],
+		}
+		for _, h := range a.Headings {
+			d.Headings = append(d.Headings, h.Text)
+		}
+		docs = append(docs, d)
+	}
+	out, err := search.Build(l.Code, docs, l.Synonyms)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(out))
+	for n := range out {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	files := make([]assets.File, 0, len(names))
+	for _, n := range names {
+		files = append(files, assets.File{Name: "search/" + l.Code + "/" + n, Data: out[n]})
+	}
+	return files, nil
 }

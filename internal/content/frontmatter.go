@@ -369,7 +369,7 @@ func offsetLine(data []byte, off int64) int {
 // keyLine finds the 1-based line of key within raw front matter (YAML,
 // TOML or JSON), or 0.
 func keyLine(data []byte, key string) int {
-	re, err := regexp.Compile(`(?m)^\s*(?:- )?["']?` + regexp.QuoteMeta(key) + `["']?\s*[:=]`)
+	re, err := regexp.Compile(`(?m)^[ \t]*(?:- )?["']?` + regexp.QuoteMeta(key) + `["']?\s*[:=]`)
 	if err != nil {
 		return 0
 	}

@@ -120,9 +120,33 @@ func Load(fsys fs.FS) (*Tree, List) {
 		t.Files = append(t.Files, f)
 	}
 	if t.Settings == nil {
-		errs = append(errs, Errorf(Dir+"/_index.md", 0, 0, ErrStructure, "create it with front matter 'title' and 'locales: [en]'", "site settings file is missing"))
+		t.Settings = defaultSettings(t.Files)
 	}
 	return t, errs
+}
+
+// DefaultTitle is the site title when content/_index.md gives none.
+const DefaultTitle = "Help Center"
+
+// defaultSettings stands in for a missing content/_index.md: the locales
+// are the top folders, English first when present, then alphabetical.
+func defaultSettings(files []*File) *File {
+	seen := map[string]bool{}
+	var locales []string
+	for _, f := range files {
+		if f.Locale != "" && !seen[f.Locale] {
+			seen[f.Locale] = true
+			locales = append(locales, f.Locale)
+		}
+	}
+	sort.Slice(locales, func(i, j int) bool {
+		if (locales[i] == "en") != (locales[j] == "en") {
+			return locales[i] == "en"
+		}
+		return locales[i] < locales[j]
+	})
+	st := &Settings{Title: DefaultTitle, Locales: locales}
+	return &File{Path: Dir + "/_index.md", Rel: "_index.md", Kind: KindSettings, Name: "_index", Settings: st}
 }
 
 // LoadFile reads and parses one content file; p is the slash path below
@@ -183,7 +207,9 @@ func ParseFile(p string, src []byte) (*File, List) {
 	if pr.body == nil && pr.format == fmNone {
 		return nil, errs
 	}
-	f.Body, f.BodyLine = pr.body, pr.bodyLine
+	// The body is the tail of src: share it rather than keep the front
+	// matter parser's larger buffer alive.
+	f.Body, f.BodyLine = src[len(src)-len(pr.body):], pr.bodyLine
 	errs = append(errs, f.check()...)
 	return f, errs
 }

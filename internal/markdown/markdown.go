@@ -61,7 +61,7 @@ type Link struct {
 
 // Doc is a rendered document and what was collected from it.
 type Doc struct {
-	HTML     []byte
+	HTML     string
 	Headings []Heading
 	Links    []Link
 	IDs      map[string]bool // every element id in the document, for anchor checks
@@ -130,7 +130,7 @@ func (r *Renderer) Render(body []byte, rel string, resolve Resolver) (*Doc, erro
 	if err := r.md.Convert(body, buf, parser.WithContext(ctx)); err != nil {
 		return nil, err
 	}
-	doc.HTML = append([]byte(nil), buf.Bytes()...)
+	doc.HTML = buf.String()
 	return doc, nil
 }
 

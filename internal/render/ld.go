@@ -1,78 +1,149 @@
 package render
 
 import (
+	"encoding/json"
+	"html/template"
+	"strconv"
+
 	"github.com/inexchange/helpcenter/internal/site"
 )
 
-// The schema.org objects are maps so that encoding/json writes them with
-// sorted keys: the output stays byte-identical between builds.
+// The schema.org objects are structs, so encoding/json writes their
+// fields in a fixed order: the output stays byte-identical between builds.
+
+type ldThing struct {
+	Context string `json:"@context,omitempty"`
+	Type    string `json:"@type"`
+}
+
+type ldSearchAction struct {
+	ldThing
+	Target     string `json:"target"`
+	QueryInput string `json:"query-input"`
+}
+
+type ldWebSite struct {
+	ldThing
+	Name            string         `json:"name"`
+	URL             string         `json:"url"`
+	InLanguage      string         `json:"inLanguage"`
+	PotentialAction ldSearchAction `json:"potentialAction"`
+}
+
+type ldListItem struct {
+	ldThing
+	Position int    `json:"position"`
+	Name     string `json:"name"`
+	Item     string `json:"item"`
+}
+
+type ldBreadcrumbs struct {
+	ldThing
+	ItemListElement []ldListItem `json:"itemListElement"`
+}
+
+type ldOrganization struct {
+	ldThing
+	Name string `json:"name"`
+	URL  string `json:"url"`
+}
+
+type ldArticle struct {
+	ldThing
+	Headline         string         `json:"headline"`
+	Description      string         `json:"description,omitempty"`
+	InLanguage       string         `json:"inLanguage"`
+	URL              string         `json:"url"`
+	MainEntityOfPage string         `json:"mainEntityOfPage"`
+	DatePublished    string         `json:"datePublished,omitempty"`
+	DateModified     string         `json:"dateModified,omitempty"`
+	Publisher        ldOrganization `json:"publisher"`
+}
+
+type ldHowToStep struct {
+	ldThing
+	Position int    `json:"position"`
+	Text     string `json:"text"`
+	URL      string `json:"url"`
+}
+
+type ldHowTo struct {
+	ldThing
+	Name        string        `json:"name"`
+	Description string        `json:"description,omitempty"`
+	InLanguage  string        `json:"inLanguage"`
+	Step        []ldHowToStep `json:"step"`
+}
+
+const schemaOrg = "https://schema.org"
+
+// jsonLD marshals schema.org objects for <script type="application/ld+json">.
+func jsonLD(objs ...any) ([]template.JS, error) {
+	out := make([]template.JS, 0, len(objs))
+	for _, o := range objs {
+		b, err := json.Marshal(o) // escapes <, > and & for HTML
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, template.JS(b))
+	}
+	return out, nil
+}
 
 func websiteLD(s *site.Site, l *site.Locale) any {
-	return map[string]any{
-		"@context":   "https://schema.org",
-		"@type":      "WebSite",
-		"name":       l.Title,
-		"url":        s.BaseURL + l.URL,
-		"inLanguage": l.Code,
-		"potentialAction": map[string]any{
-			"@type":       "SearchAction",
-			"target":      s.BaseURL + l.URL + "search/?q={search_term_string}",
-			"query-input": "required name=search_term_string",
-		},
+	return ldWebSite{
+		ldThing: ldThing{schemaOrg, "WebSite"}, Name: l.Title, URL: s.BaseURL + l.URL, InLanguage: l.Code,
+		PotentialAction: ldSearchAction{ldThing: ldThing{Type: "SearchAction"}, Target: s.BaseURL + l.URL + "search/?q={search_term_string}", QueryInput: "required name=search_term_string"},
 	}
 }
 
 func breadcrumbLD(s *site.Site, p *Page) any {
-	items := []any{}
+	items := make([]ldListItem, 0, len(p.Breadcrumbs)+1)
 	for i, c := range append(append([]Link(nil), p.Breadcrumbs...), Link{p.Title, p.URL}) {
-		items = append(items, map[string]any{"@type": "ListItem", "position": i + 1, "name": c.Title, "item": s.BaseURL + c.URL})
+		items = append(items, ldListItem{ldThing: ldThing{Type: "ListItem"}, Position: i + 1, Name: c.Title, Item: s.BaseURL + c.URL})
 	}
-	return map[string]any{"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items}
+	return ldBreadcrumbs{ldThing: ldThing{schemaOrg, "BreadcrumbList"}, ItemListElement: items}
 }
 
 func articleLD(s *site.Site, p *Page) any {
 	a := p.Article
-	m := map[string]any{
-		"@context":         "https://schema.org",
-		"@type":            "Article",
-		"headline":         a.Title,
-		"description":      p.Description,
-		"inLanguage":       a.Locale.Code,
-		"url":              p.Permalink,
-		"mainEntityOfPage": p.Permalink,
-		"publisher":        map[string]any{"@type": "Organization", "name": s.Settings.Title, "url": s.BaseURL + "/"},
+	ld := ldArticle{
+		ldThing: ldThing{schemaOrg, "Article"}, Headline: a.Title, Description: p.Description, InLanguage: a.Locale.Code,
+		URL: p.Permalink, MainEntityOfPage: p.Permalink,
+		Publisher: ldOrganization{ldThing: ldThing{Type: "Organization"}, Name: s.Settings.Title, URL: s.BaseURL + "/"},
 	}
 	if !a.Date.IsZero() {
-		m["datePublished"] = a.Date.Format("2006-01-02")
+		ld.DatePublished = a.Date.Format("2006-01-02")
 	}
 	if !a.Updated.IsZero() {
-		m["dateModified"] = a.Updated.Format("2006-01-02")
+		ld.DateModified = a.Updated.Format("2006-01-02")
 	}
-	return m
+	return ld
 }
 
 func howToLD(s *site.Site, p *Page) any {
 	a := p.Article
-	steps := []any{}
+	ld := ldHowTo{ldThing: ldThing{schemaOrg, "HowTo"}, Name: a.Title, Description: p.Description, InLanguage: a.Locale.Code, Step: []ldHowToStep{}}
 	for i, st := range a.Steps {
-		steps = append(steps, map[string]any{"@type": "HowToStep", "position": i + 1, "text": st, "url": p.Permalink + "#step-" + itoa(i+1)})
+		ld.Step = append(ld.Step, ldHowToStep{ldThing: ldThing{Type: "HowToStep"}, Position: i + 1, Text: st, URL: p.Permalink + "#step-" + strconv.Itoa(i+1)})
 	}
-	m := map[string]any{
-		"@context":   "https://schema.org",
-		"@type":      "HowTo",
-		"name":       a.Title,
-		"inLanguage": a.Locale.Code,
-		"step":       steps,
-	}
-	if p.Description != "" {
-		m["description"] = p.Description
-	}
-	return m
+	return ld
 }
 
-func itoa(i int) string {
-	if i < 10 {
-		return string(rune('0' + i))
+// ld returns the page's schema.org objects, built when it is rendered.
+func (r *Renderer) ld(p *Page) ([]template.JS, error) {
+	s := r.Site
+	switch p.Kind {
+	case "home":
+		return jsonLD(websiteLD(s, p.Lang))
+	case "category", "section":
+		return jsonLD(breadcrumbLD(s, p))
+	case "article":
+		objs := []any{articleLD(s, p), breadcrumbLD(s, p)}
+		if p.Article.Layout == "how-to" {
+			objs = append(objs, howToLD(s, p))
+		}
+		return jsonLD(objs...)
 	}
-	return itoa(i/10) + string(rune('0'+i%10))
+	return nil, nil
 }

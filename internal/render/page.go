@@ -1,6 +1,8 @@
 package render
 
 import (
+	"html/template"
+
 	"github.com/inexchange/helpcenter/internal/caseform"
 	"github.com/inexchange/helpcenter/internal/hours"
 	"github.com/inexchange/helpcenter/internal/site"
@@ -33,8 +35,9 @@ type Page struct {
 	CaseFormURL     string
 	FeedURL         string
 	FeedTitle       string
-	// JSONLD holds the schema.org objects of the page.
-	JSONLD []any
+	// JSONLD holds the schema.org objects of the page, as JSON; filled
+	// in while the page renders.
+	JSONLD []template.JS
 	// CaseFields is the case form's field definition, on the case-form page.
 	CaseFields []caseform.Field
 	// Hours is the phone-hours view, on the phone-hours page.

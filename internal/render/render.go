@@ -61,7 +61,6 @@ func (r *Renderer) Jobs() ([]Job, error) {
 	for _, l := range s.Locales {
 		home := r.base(sd, l, "home", l.Title, l.Description, l.URL)
 		home.Alternates = r.alternates(sd, l, func(o *site.Locale) string { return o.URL })
-		home.JSONLD = []any{websiteLD(s, l)}
 		home.FeedURL, home.FeedTitle = l.URL+"feed.xml", l.Title
 		add(l.Code+"/index.html", home)
 
@@ -83,7 +82,6 @@ func (r *Renderer) Jobs() ([]Job, error) {
 			p.Category = c
 			p.Breadcrumbs = []Link{{l.Title, l.URL}}
 			p.Alternates = r.alternatesOf(sd, l, c.URL, catURLs(c))
-			p.JSONLD = []any{breadcrumbLD(s, p)}
 			add(trim(c.URL)+"index.html", p)
 		}
 		for _, sec := range l.Sections {
@@ -95,7 +93,6 @@ func (r *Renderer) Jobs() ([]Job, error) {
 			p.Breadcrumbs = []Link{{l.Title, l.URL}, {sec.Category.Title, sec.Category.URL}}
 			p.Alternates = r.alternatesOf(sd, l, sec.URL, secURLs(sec))
 			p.FeedURL, p.FeedTitle = sec.FeedURL, sec.Title
-			p.JSONLD = []any{breadcrumbLD(s, p)}
 			add(trim(sec.URL)+"index.html", p)
 		}
 		for _, a := range l.Articles {
@@ -187,10 +184,7 @@ func (r *Renderer) articlePage(sd *SiteData, a *site.Article) (*Page, error) {
 	p.Alternates = r.alternatesOf(sd, l, a.URL, urls)
 	p.SectionArticles, p.MoreInSection = sectionWindow(a)
 	p.FeedURL, p.FeedTitle = a.Section.FeedURL, a.Section.Title
-	p.JSONLD = []any{articleLD(r.Site, p), breadcrumbLD(r.Site, p)}
 	switch a.Layout {
-	case "how-to":
-		p.JSONLD = append(p.JSONLD, howToLD(r.Site, p))
 	case "case-form":
 		p.CaseFields = caseform.Fields
 	case "phone-hours":
@@ -246,7 +240,13 @@ func excerpt(s string, n int) string {
 // RenderPage executes and minifies one page.
 func (r *Renderer) RenderPage(j Job, buf *bytes.Buffer) ([]byte, error) {
 	buf.Reset()
-	if err := r.T.Execute(buf, j.Page.Locale, j.Page.Kind, j.Page); err != nil {
+	ld, err := r.ld(j.Page)
+	if err != nil {
+		return nil, fmt.Errorf("rendering %s: schema.org data: %w", j.Name, err)
+	}
+	p := *j.Page // a copy, so the job list does not keep the JSON alive
+	p.JSONLD = ld
+	if err := r.T.Execute(buf, p.Locale, p.Kind, &p); err != nil {
 		return nil, fmt.Errorf("rendering %s: %w", j.Name, err)
 	}
 	var out bytes.Buffer
@@ -268,7 +268,9 @@ func (r *Renderer) RenderAll(jobs []Job, out Output) []error {
 		next <- i
 	}
 	close(next)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+	// More workers than cores: writing files blocks in the kernel, and
+	// a blocked worker's core goes on rendering for another.
+	for w := 0; w < 4*runtime.GOMAXPROCS(0); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

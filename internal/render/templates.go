@@ -9,6 +9,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -76,15 +77,47 @@ func LoadTemplates(fsys fs.FS, locales []string, f Funcs) (*Templates, error) {
 	}
 	for _, loc := range locales {
 		t.sets[loc] = map[string]*template.Template{}
+		cache := &partialCache{m: map[string]template.HTML{}}
 		for k, set := range kinds {
 			c, err := set.Clone()
 			if err != nil {
 				return nil, err
 			}
-			t.sets[loc][k] = c.Funcs(baseFuncs(f, strs[loc]))
+			funcs := baseFuncs(f, strs[loc])
+			funcs["cache"] = cache.fn(c)
+			t.sets[loc][k] = c.Funcs(funcs)
 		}
 	}
 	return t, nil
+}
+
+// partialCache holds partials rendered once per locale: {{cache "footer"
+// .}} renders the footer for the first page and reuses it for every other
+// page of that locale. Use it only for partials whose output depends on
+// the locale and the site alone, never on the page.
+type partialCache struct {
+	mu sync.Mutex
+	m  map[string]template.HTML
+}
+
+func (c *partialCache) fn(set *template.Template) func(name string, data any) (template.HTML, error) {
+	return func(name string, data any) (template.HTML, error) {
+		c.mu.Lock()
+		h, ok := c.m[name]
+		c.mu.Unlock()
+		if ok {
+			return h, nil
+		}
+		var b bytes.Buffer
+		if err := set.ExecuteTemplate(&b, name, data); err != nil {
+			return "", err
+		}
+		h = template.HTML(b.String())
+		c.mu.Lock()
+		c.m[name] = h
+		c.mu.Unlock()
+		return h, nil
+	}
 }
 
 // Execute renders the page kind for a locale into w.
@@ -117,6 +150,8 @@ func baseFuncs(f Funcs, strs Strings) template.FuncMap {
 	}
 	return template.FuncMap{
 		"t": tr,
+		// cache is replaced per locale in LoadTemplates.
+		"cache": func(string, any) (template.HTML, error) { return "", nil },
 		"asset": func(name string) (string, error) {
 			if f.Asset == nil {
 				return "", nil

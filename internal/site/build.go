@@ -69,7 +69,7 @@ func Build(tree *content.Tree, opts Options) (*Site, content.List) {
 	if len(s.Locales) == 0 {
 		return nil, b.errs
 	}
-	b.structure(tree)
+	b.structure(tree, st)
 	b.translations()
 	b.render()
 	b.links()
@@ -81,7 +81,7 @@ func Build(tree *content.Tree, opts Options) (*Site, content.List) {
 }
 
 // structure creates locales, categories, sections and articles.
-func (b *builder) structure(tree *content.Tree) {
+func (b *builder) structure(tree *content.Tree, st *content.Settings) {
 	s := b.site
 	cats := map[string]*Category{} // "en/cat"
 	secs := map[string]*Section{}  // "en/cat/sec"
@@ -128,8 +128,11 @@ func (b *builder) structure(tree *content.Tree) {
 	}
 	for _, l := range s.Locales {
 		if l.Home == nil {
-			b.errs = append(b.errs, content.Errorf("content/"+l.Code+"/_index.md", 0, 0, content.ErrStructure, "create it with a title: front matter", "locale home is missing"))
-			l.Title = l.Code
+			// A locale without _index.md gets the site's title and no intro.
+			l.Title = st.Title
+			if l.Title == "" {
+				l.Title = content.DefaultTitle
+			}
 		}
 	}
 	for _, sec := range secs {
@@ -433,6 +436,12 @@ func (b *builder) links() {
 	for _, l := range b.site.Locales {
 		for _, a := range l.Articles {
 			check(a.File, a.doc)
+		}
+	}
+	// Ids and links are checked: let the documents go.
+	for _, l := range b.site.Locales {
+		for _, a := range l.Articles {
+			a.doc = nil
 		}
 	}
 }

@@ -1,0 +1,632 @@
+package sitecopy
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"path"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/inexchange/helpcenter/internal/content"
+	"github.com/inexchange/helpcenter/internal/markdown"
+)
+
+// builder holds the state of one Build.
+type builder struct {
+	opts  Options
+	site  *Site
+	errs  content.List
+	pages map[string]page // content-relative path -> page, for link resolution
+	// unpublished maps content-relative paths of left-out articles to why.
+	unpublished map[string]string
+	byURL       map[string]*content.File
+}
+
+// page is anything a .md link may point at.
+type page struct {
+	url  string
+	file *content.File
+	doc  func() *markdown.Doc
+}
+
+func (b *builder) errorf(f *content.File, line, col int, kind error, hint, format string, args ...any) {
+	b.errs = append(b.errs, content.Errorf(f.Path, line, col, kind, hint, format, args...))
+}
+
+func (b *builder) warnf(f *content.File, line int, kind error, hint, format string, args ...any) {
+	e := content.Errorf(f.Path, line, 0, kind, hint, format, args...)
+	e.Warning = true
+	b.errs = append(b.errs, e)
+}
+
+// Build turns a loaded content tree into the site graph. It returns the
+// site and every problem found (errors and warnings); callers must not use
+// the site when the list holds errors.
+func Build(tree *content.Tree, opts Options) (*Site, content.List) {
+	b := &builder{opts: opts, pages: map[string]page{}, unpublished: map[string]string{}, byURL: map[string]*content.File{}}
+	if tree == nil || tree.Settings == nil {
+		return nil, content.List{content.Errorf("content/_index.md", 0, 0, content.ErrStructure, "create it with front matter 'title' and 'locales: [en]'", "site settings file is missing")}
+	}
+	st := tree.Settings.Settings
+	s := &Site{Settings: st, SettingsFile: tree.Settings, byCode: map[string]*Locale{}, Articles: map[string]*Article{}}
+	b.site = s
+	s.BaseURL = strings.TrimSuffix(opts.BaseURL, "/")
+	if s.BaseURL == "" {
+		s.BaseURL = strings.TrimSuffix(st.BaseURL, "/")
+	}
+	s.API = strings.TrimSuffix(st.API, "/")
+	if s.API == "" {
+		s.API = "/api"
+	}
+	for i, code := range st.Locales {
+		l := &Locale{Code: code, Default: i == 0, URL: "/" + code + "/"}
+		s.Locales = append(s.Locales, l)
+		s.byCode[code] = l
+	}
+	if len(s.Locales) == 0 {
+		return nil, b.errs
+	}
+	b.structure(tree, st)
+	b.translations()
+	b.render()
+	b.links()
+	b.labels()
+	b.promoted()
+	b.aliases()
+	b.checks()
+	return s, b.errs
+}
+
+// structure creates locales, categories, sections and articles.
+func (b *builder) structure(tree *content.Tree, st *content.Settings) {
+	s := b.site
+	cats := map[string]*Category{} // "en/cat"
+	secs := map[string]*Section{}  // "en/cat/sec"
+	var articles []*content.File
+	for _, f := range tree.Files {
+		l := s.byCode[f.Locale]
+		if l == nil {
+			b.errorf(f, 0, 0, content.ErrStructure, fmt.Sprintf("add %q to locales: in content/_index.md, or move the file", f.Locale), "folder %q is not a locale of this site", f.Locale)
+			continue
+		}
+		switch f.Kind {
+		case content.KindLocaleHome:
+			l.Home = f
+			l.Title, l.Description, l.Synonyms = f.Home.Title, f.Home.Description, f.Home.Synonyms
+			b.pages[f.Rel] = page{url: l.URL, file: f}
+		case content.KindCategory:
+			c := &Category{Locale: l, File: f, Key: f.Category, Slug: f.Branch.Slug, Title: f.Branch.Title, Description: f.Branch.Description, Weight: f.Branch.Weight}
+			if f.Branch.TranslationKey != "" {
+				c.Key = f.Branch.TranslationKey
+			}
+			if c.Slug == "" {
+				c.Slug = content.Slugify(f.Category)
+			}
+			c.URL = l.URL + "categories/" + c.Slug + "/"
+			cats[f.Locale+"/"+f.Category] = c
+			l.Categories = append(l.Categories, c)
+			b.pages[f.Rel] = page{url: c.URL, file: f}
+		case content.KindSection:
+			sec := &Section{Locale: l, File: f, Key: f.Category + "/" + f.Section, Slug: f.Branch.Slug, Title: f.Branch.Title, Description: f.Branch.Description, Weight: f.Branch.Weight}
+			if f.Branch.TranslationKey != "" {
+				sec.Key = f.Branch.TranslationKey
+			}
+			if sec.Slug == "" {
+				sec.Slug = content.Slugify(f.Section)
+			}
+			sec.URL = l.URL + "sections/" + sec.Slug + "/"
+			sec.FeedURL = sec.URL + "feed.xml"
+			secs[f.Locale+"/"+f.Category+"/"+f.Section] = sec
+			l.Sections = append(l.Sections, sec)
+			b.pages[f.Rel] = page{url: sec.URL, file: f}
+		case content.KindArticle:
+			articles = append(articles, f)
+		}
+	}
+	for _, l := range s.Locales {
+		if l.Home == nil {
+			// A locale without _index.md gets the site's title and no intro.
+			l.Title = st.Title
+			if l.Title == "" {
+				l.Title = content.DefaultTitle
+			}
+		}
+	}
+	for _, sec := range secs {
+		c := cats[sec.Locale.Code+"/"+sec.File.Category]
+		if c == nil {
+			b.errorf(sec.File, 0, 0, content.ErrStructure, fmt.Sprintf("create content/%s/%s/_index.md with a title", sec.Locale.Code, sec.File.Category), "category folder %q has no _index.md", sec.File.Category)
+			continue
+		}
+		sec.Category = c
+		c.Sections = append(c.Sections, sec)
+	}
+	now := b.opts.Now
+	for _, f := range articles {
+		a := f.Article
+		switch {
+		case a.Draft && !b.opts.Drafts:
+			b.unpublished[f.Rel] = "a draft (preview it with --drafts)"
+			continue
+		case !a.PublishAt.IsZero() && a.PublishAt.After(now) && !b.opts.Future:
+			b.unpublished[f.Rel] = "scheduled for " + a.PublishAt.Format("2006-01-02") + " (preview it with --future)"
+			continue
+		case !a.ExpiresAt.IsZero() && !a.ExpiresAt.After(now) && !b.opts.Future:
+			b.unpublished[f.Rel] = "expired on " + a.ExpiresAt.Format("2006-01-02")
+			continue
+		}
+		sec := secs[f.Locale+"/"+f.Category+"/"+f.Section]
+		if sec == nil || sec.Category == nil {
+			if sec == nil {
+				b.errorf(f, 0, 0, content.ErrStructure, fmt.Sprintf("create content/%s/%s/%s/_index.md with a title", f.Locale, f.Category, f.Section), "section folder %q has no _index.md", f.Section)
+			}
+			continue
+		}
+		l := sec.Locale
+		art := &Article{Locale: l, Section: sec, File: f, Front: a, Key: strings.TrimPrefix(f.Rel, f.Locale+"/"), Slug: a.Slug, Title: a.Title, Description: a.Description, Layout: a.Layout, Date: a.Date.Time, Updated: a.Updated.Time}
+		if a.TranslationKey != "" {
+			art.Key = a.TranslationKey
+		}
+		if art.Slug == "" {
+			art.Slug = content.Slugify(f.Name)
+		}
+		if art.Updated.IsZero() {
+			art.Updated = art.Date
+		}
+		art.Draft = a.Draft
+		art.Scheduled = !a.PublishAt.IsZero() && a.PublishAt.After(now)
+		art.URL = l.URL + "articles/" + art.Slug + "/"
+		sec.Articles = append(sec.Articles, art)
+		s.Articles[f.Rel] = art
+		b.pages[f.Rel] = page{url: art.URL, file: f, doc: func() *markdown.Doc { return art.doc }}
+		switch a.Layout {
+		case "system-requirements":
+			b.single(&l.Requirements, art)
+		case "case-form":
+			b.single(&l.CaseForm, art)
+		case "phone-hours":
+			b.single(&l.PhoneHours, art)
+		}
+	}
+	// Order everything and check slugs.
+	for _, l := range s.Locales {
+		sortBranches(l.Categories, func(c *Category) (int, string) { return c.Weight, c.Title })
+		seenCat, seenSec, seenArt := map[string]*content.File{}, map[string]*content.File{}, map[string]*content.File{}
+		for _, c := range l.Categories {
+			b.unique(seenCat, c.Slug, c.File, "category")
+			sortBranches(c.Sections, func(s *Section) (int, string) { return s.Weight, s.Title })
+			for _, sec := range c.Sections {
+				b.unique(seenSec, sec.Slug, sec.File, "section")
+				sortBranches(sec.Articles, func(a *Article) (int, string) { return a.Front.Weight, a.Title })
+				for _, a := range sec.Articles {
+					b.unique(seenArt, a.Slug, a.File, "article")
+					l.Articles = append(l.Articles, a)
+				}
+			}
+		}
+		sort.SliceStable(l.Sections, func(i, j int) bool { return sectionLess(l.Sections[i], l.Sections[j]) })
+	}
+}
+
+func sectionLess(a, b *Section) bool {
+	if a.Category == nil || b.Category == nil {
+		return a.Key < b.Key
+	}
+	if a.Category != b.Category {
+		return a.Category.Weight < b.Category.Weight || a.Category.Weight == b.Category.Weight && a.Category.Title < b.Category.Title
+	}
+	return a.Weight < b.Weight || a.Weight == b.Weight && a.Title < b.Title
+}
+
+func sortBranches[T any](s []T, key func(T) (int, string)) {
+	sort.SliceStable(s, func(i, j int) bool {
+		wi, ti := key(s[i])
+		wj, tj := key(s[j])
+		if wi != wj {
+			return wi < wj
+		}
+		return ti < tj
+	})
+}
+
+func (b *builder) single(slot **Article, a *Article) {
+	if *slot != nil {
+		b.errorf(a.File, a.File.KeyLine("layout"), 1, content.ErrLayout, "a locale has one article of this layout; change one of them", "second %q article in locale %q (the first is %s)", a.Layout, a.Locale.Code, (*slot).File.Path)
+		return
+	}
+	*slot = a
+}
+
+func (b *builder) unique(seen map[string]*content.File, slug string, f *content.File, what string) {
+	if first, ok := seen[slug]; ok {
+		line := 0
+		if f.Kind == content.KindArticle {
+			line = f.KeyLine("slug")
+		}
+		b.errorf(f, line, 1, content.ErrDuplicateSlug, "give one of them another slug: in its front matter", "%s slug %q is already used by %s", what, slug, first.Path)
+		return
+	}
+	seen[slug] = f
+}
+
+// translations pairs articles, sections and categories across locales.
+func (b *builder) translations() {
+	s := b.site
+	type group struct{ arts map[string]*Article }
+	byKey := map[string]map[string]*Article{}
+	for _, l := range s.Locales {
+		for _, a := range l.Articles {
+			m := byKey[a.Key]
+			if m == nil {
+				m = map[string]*Article{}
+				byKey[a.Key] = m
+			}
+			if other, ok := m[l.Code]; ok {
+				b.errorf(a.File, a.File.KeyLine("translation_key"), 1, content.ErrTranslation, "each locale may have one article per translation key", "translation key %q is also used by %s", a.Key, other.File.Path)
+				continue
+			}
+			m[l.Code] = a
+		}
+	}
+	for _, l := range s.Locales {
+		for _, a := range l.Articles {
+			m := byKey[a.Key]
+			for _, o := range s.Locales {
+				if t := m[o.Code]; t != nil && o != l {
+					a.Translations = append(a.Translations, t)
+				}
+			}
+			if a.Front.TranslationKey != "" && len(a.Translations) == 0 {
+				b.errorf(a.File, a.File.KeyLine("translation_key"), 1, content.ErrTranslation, "no article in another locale has this translation_key: fix the key or remove it", "translation key %q points at nothing", a.Front.TranslationKey)
+			}
+		}
+	}
+	catKey := map[string][]*Category{}
+	secKey := map[string][]*Section{}
+	for _, l := range s.Locales {
+		for _, c := range l.Categories {
+			catKey[c.Key] = append(catKey[c.Key], c)
+		}
+		for _, sec := range l.Sections {
+			secKey[sec.Key] = append(secKey[sec.Key], sec)
+		}
+	}
+	for _, cs := range catKey {
+		for _, c := range cs {
+			for _, o := range cs {
+				if o != c {
+					c.Translations = append(c.Translations, o)
+				}
+			}
+		}
+	}
+	for _, ss := range secKey {
+		for _, sec := range ss {
+			for _, o := range ss {
+				if o != sec {
+					sec.Translations = append(sec.Translations, o)
+				}
+			}
+		}
+	}
+}
+
+// render converts every Markdown body, in parallel.
+func (b *builder) render() {
+	s := b.site
+	renderers := map[string]*markdown.Renderer{}
+	for _, l := range s.Locales {
+		renderers[l.Code] = markdown.New(markdown.Config{UnsafeHTML: s.Settings.UnsafeHTML, Locale: l.Code, CalloutTitles: b.opts.CalloutTitles[l.Code]})
+	}
+	resolve := func(target string) (string, bool) {
+		p, ok := b.pages[target]
+		return p.url, ok
+	}
+	type job struct {
+		f   *content.File
+		r   *markdown.Renderer
+		out func(*markdown.Doc)
+	}
+	var jobs []job
+	for _, l := range s.Locales {
+		r := renderers[l.Code]
+		if l.Home != nil {
+			jobs = append(jobs, job{l.Home, r, func(d *markdown.Doc) { l.Intro = template.HTML(d.HTML) }})
+		}
+		for _, c := range l.Categories {
+			jobs = append(jobs, job{c.File, r, func(d *markdown.Doc) { c.Intro = template.HTML(d.HTML) }})
+		}
+		for _, sec := range l.Sections {
+			jobs = append(jobs, job{sec.File, r, func(d *markdown.Doc) { sec.Intro = template.HTML(d.HTML) }})
+		}
+		for _, a := range l.Articles {
+			jobs = append(jobs, job{a.File, r, func(d *markdown.Doc) {
+				a.doc = d
+				a.HTML = template.HTML(d.HTML)
+				a.Headings, a.Text, a.Steps = d.Headings, d.Text, d.Steps
+				for _, h := range d.Headings {
+					if h.Level == 2 || h.Level == 3 {
+						a.TOC = append(a.TOC, h)
+					}
+				}
+			}})
+		}
+	}
+	if sf := s.SettingsFile; sf != nil {
+		jobs = append(jobs, job{sf, renderers[s.Locales[0].Code], func(d *markdown.Doc) { s.RootHTML = template.HTML(d.HTML) }})
+	}
+	docs := make([]*markdown.Doc, len(jobs))
+	errs := make([]error, len(jobs))
+	var wg sync.WaitGroup
+	next := make(chan int, len(jobs))
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				if b.opts.Markdown != nil {
+					docs[i], errs[i] = b.opts.Markdown(jobs[i].r, jobs[i].f, resolve)
+				} else {
+					docs[i], errs[i] = jobs[i].r.Render(jobs[i].f.Body, jobs[i].f.Rel, resolve)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for i, j := range jobs {
+		if errs[i] != nil {
+			b.errorf(j.f, j.f.BodyLine, 1, content.ErrFrontMatter, "", "rendering Markdown: %v", errs[i])
+			continue
+		}
+		j.out(docs[i])
+		b.checkLinks(j.f, docs[i])
+	}
+}
+
+// checkLinks reports links to missing or unpublished files; anchors are
+// checked in links, once every document is rendered.
+func (b *builder) checkLinks(f *content.File, d *markdown.Doc) {
+	for _, l := range d.Links {
+		if l.Found {
+			continue
+		}
+		line, col := position(f, l.Offset)
+		if why, ok := b.unpublished[l.Target]; ok {
+			b.errorf(f, line, col, content.ErrUnpublishedRef, "readers would get a page that does not exist: remove the link or publish the target", "link %q points at content/%s, which is %s", l.Dest, l.Target, why)
+			continue
+		}
+		b.errorf(f, line, col, content.ErrBrokenLink, "link to the article's file path relative to this file, e.g. ../section/article.md", "link %q: no page at content/%s", l.Dest, l.Target)
+	}
+}
+
+// links checks the anchors of every link.
+func (b *builder) links() {
+	check := func(f *content.File, d *markdown.Doc) {
+		if d == nil {
+			return
+		}
+		for _, l := range d.Links {
+			if !l.Found || l.Anchor == "" {
+				continue
+			}
+			target := d
+			targetPath := f.Path
+			if l.Target != "" {
+				p := b.pages[l.Target]
+				if p.doc == nil {
+					continue // branch pages: no anchors to check against
+				}
+				target = p.doc()
+				targetPath = p.file.Path
+			}
+			if target == nil || target.IDs[l.Anchor] || strings.HasPrefix(l.Anchor, "fn:") || strings.HasPrefix(l.Anchor, "fnref:") {
+				continue
+			}
+			line, col := position(f, l.Offset)
+			hint := "anchors are heading ids: lowercase, accents folded, other characters as hyphens"
+			if ids := sortedIDs(target.IDs); len(ids) > 0 {
+				hint = "headings there: #" + strings.Join(ids, ", #")
+			}
+			b.errorf(f, line, col, content.ErrBrokenAnchor, hint, "link %q: %s has no heading with id %q", l.Dest, targetPath, l.Anchor)
+		}
+	}
+	for _, l := range b.site.Locales {
+		for _, a := range l.Articles {
+			check(a.File, a.doc)
+		}
+	}
+	// Ids and links are checked: let the documents go.
+	for _, l := range b.site.Locales {
+		for _, a := range l.Articles {
+			a.doc = nil
+		}
+	}
+}
+
+func sortedIDs(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	if len(out) > 12 {
+		out = append(out[:12], "…")
+	}
+	return out
+}
+
+// position turns a byte offset in f's body into a file line and column.
+func position(f *content.File, off int) (int, int) {
+	if off > len(f.Body) {
+		off = len(f.Body)
+	}
+	before := f.Body[:off]
+	line := f.BodyLine + bytes.Count(before, []byte{'\n'})
+	col := off - bytes.LastIndexByte(before, '\n')
+	return line, col
+}
+
+// labels groups articles by label and finds related articles.
+func (b *builder) labels() {
+	for _, l := range b.site.Locales {
+		bySlug := map[string]*Label{}
+		for _, a := range l.Articles {
+			seen := map[string]bool{}
+			for _, name := range a.Front.Labels {
+				slug := content.Slugify(name)
+				if seen[slug] {
+					continue
+				}
+				seen[slug] = true
+				lb := bySlug[slug]
+				if lb == nil {
+					lb = &Label{Locale: l, Name: name, Slug: slug, URL: l.URL + "labels/" + slug + "/"}
+					bySlug[slug] = lb
+					l.Labels = append(l.Labels, lb)
+				}
+				lb.Articles = append(lb.Articles, a)
+				a.Labels = append(a.Labels, lb)
+			}
+		}
+		sort.Slice(l.Labels, func(i, j int) bool { return l.Labels[i].Slug < l.Labels[j].Slug })
+		for _, lb := range l.Labels {
+			sort.SliceStable(lb.Articles, func(i, j int) bool { return newer(lb.Articles[i], lb.Articles[j]) })
+		}
+		b.related(l)
+	}
+}
+
+// RelatedMax caps the related-articles list.
+const RelatedMax = 5
+
+// related picks, for every article, the articles sharing the most labels
+// (newest first among equals), scanning only each label's newest articles
+// so that large sites stay linear.
+func (b *builder) related(l *Locale) {
+	const scan = 50
+	for _, a := range l.Articles {
+		if len(a.Labels) == 0 {
+			continue
+		}
+		score := map[*Article]int{}
+		for _, lb := range a.Labels {
+			for i, o := range lb.Articles {
+				if i >= scan {
+					break
+				}
+				if o != a {
+					score[o]++
+				}
+			}
+		}
+		cands := make([]*Article, 0, len(score))
+		for o := range score {
+			cands = append(cands, o)
+		}
+		sort.Slice(cands, func(i, j int) bool {
+			if score[cands[i]] != score[cands[j]] {
+				return score[cands[i]] > score[cands[j]]
+			}
+			return newer(cands[i], cands[j])
+		})
+		if len(cands) > RelatedMax {
+			cands = cands[:RelatedMax]
+		}
+		a.Related = cands
+	}
+}
+
+// newer orders articles newest first, then by URL for stability.
+func newer(a, b *Article) bool {
+	if !a.Updated.Equal(b.Updated) {
+		return a.Updated.After(b.Updated)
+	}
+	return a.URL < b.URL
+}
+
+// promoted resolves each locale's promoted list.
+func (b *builder) promoted() {
+	for _, l := range b.site.Locales {
+		seen := map[*Article]bool{}
+		if l.Home != nil {
+			for _, p := range l.Home.Home.Promoted {
+				rel := path.Clean(l.Code + "/" + strings.TrimPrefix(p, "/"))
+				a := b.site.Articles[rel]
+				if a == nil {
+					hint := "list article paths relative to content/" + l.Code + "/, e.g. cases/submitting/create-a-support-case.md"
+					if why, ok := b.unpublished[rel]; ok {
+						hint = "that article is " + why
+					}
+					b.errorf(l.Home, l.Home.KeyLine("promoted"), 1, content.ErrBrokenLink, hint, "promoted article %q not found", p)
+					continue
+				}
+				if !seen[a] {
+					seen[a] = true
+					l.Promoted = append(l.Promoted, a)
+				}
+			}
+		}
+		for _, a := range l.Articles {
+			if a.Front.Promoted && !seen[a] {
+				seen[a] = true
+				l.Promoted = append(l.Promoted, a)
+			}
+		}
+	}
+}
+
+// aliases collects redirects and rejects clashes with pages.
+func (b *builder) aliases() {
+	s := b.site
+	pages := map[string]bool{}
+	for _, p := range b.pages {
+		pages[p.url] = true
+	}
+	seen := map[string]*content.File{}
+	for _, l := range s.Locales {
+		for _, a := range l.Articles {
+			for _, al := range a.Front.Aliases {
+				norm := al
+				if pages[norm] || pages[norm+"/"] || pages[strings.TrimSuffix(norm, "/")+"/"] {
+					b.errorf(a.File, a.File.KeyLine("aliases"), 1, content.ErrAliasClash, "an alias must be an old URL that no page uses now", "alias %q clashes with an existing page", al)
+					continue
+				}
+				if first, ok := seen[norm]; ok {
+					b.errorf(a.File, a.File.KeyLine("aliases"), 1, content.ErrAliasClash, "each old URL can redirect to one page", "alias %q is also claimed by %s", al, first.Path)
+					continue
+				}
+				seen[norm] = a.File
+				s.Aliases = append(s.Aliases, Alias{From: al, To: a.URL, File: a.File})
+			}
+		}
+	}
+	sort.Slice(s.Aliases, func(i, j int) bool { return s.Aliases[i].From < s.Aliases[j].From })
+}
+
+// checks adds the warnings writers act on: reviews due and stale translations.
+func (b *builder) checks() {
+	now := b.opts.Now
+	def := b.site.DefaultLocale()
+	for _, l := range b.site.Locales {
+		for _, a := range l.Articles {
+			if rb := a.Front.ReviewBy; !rb.IsZero() && rb.Before(now) {
+				b.warnf(a.File, a.File.KeyLine("review_by"), content.ErrStale, "review the article, then move review_by forward", "review was due on %s", rb.Format("2006-01-02"))
+			}
+			if l == def {
+				continue
+			}
+			for _, src := range a.Translations {
+				if src.Locale == def && src.Updated.After(a.Updated) {
+					b.warnf(a.File, a.File.KeyLine("updated"), content.ErrStale, "update the translation, then its updated: date", "translation is older than its source %s (updated %s, translation %s)", src.File.Path, src.Updated.Format("2006-01-02"), a.Updated.Format("2006-01-02"))
+				}
+			}
+		}
+	}
+}

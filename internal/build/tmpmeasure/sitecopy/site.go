@@ -1,0 +1,152 @@
+// Package site builds the help center's site graph from loaded content:
+// locales, categories, sections, articles, labels and translations, with
+// every URL decided, every Markdown body rendered, and every cross-page
+// rule checked (slug clashes, links and anchors, aliases, translations,
+// promoted lists). The graph is plain typed data, built once and then only
+// read by the renderers.
+package sitecopy
+
+import (
+	"html/template"
+	"time"
+
+	"github.com/inexchange/helpcenter/internal/content"
+	"github.com/inexchange/helpcenter/internal/markdown"
+)
+
+// Options control what a build includes.
+type Options struct {
+	// BaseURL is the absolute URL the site is served from, without a
+	// trailing slash; empty uses the settings' base_url.
+	BaseURL string
+	// Drafts includes articles marked draft: true.
+	Drafts bool
+	// Future includes articles whose publish_at lies after Now (and
+	// those already expired).
+	Future bool
+	// Now is the build's clock, for publish_at, expires_at and review_by.
+	Now time.Time
+	// CalloutTitles gives per locale the localized callout titles.
+	CalloutTitles map[string]map[string]string
+	Markdown func(r *markdown.Renderer, f *content.File, resolve markdown.Resolver) (*markdown.Doc, error)
+}
+
+// Site is the whole help center.
+type Site struct {
+	Settings *content.Settings
+	// SettingsFile is content/_index.md; its body is the root page's text.
+	SettingsFile *content.File
+	RootHTML     template.HTML
+	BaseURL      string
+	API          string
+	Locales      []*Locale
+	byCode       map[string]*Locale
+	// Aliases are the old URLs that redirect to pages, sorted by From.
+	Aliases []Alias
+	// Articles by content-relative path, published ones only.
+	Articles map[string]*Article
+	// Problems holds the warnings of a successful build.
+	Problems content.List
+}
+
+// Alias is an old URL that must answer 301 with a page's URL.
+type Alias struct {
+	From, To string
+	File     *content.File
+}
+
+// Locale is one language's part of the site.
+type Locale struct {
+	Code        string
+	Default     bool
+	URL         string // "/en/"
+	Title       string
+	Description string
+	Intro       template.HTML
+	Home        *content.File
+	Synonyms    [][]string
+	Categories  []*Category
+	Sections    []*Section
+	Articles    []*Article // in reading order: category, section, weight, title
+	Promoted    []*Article
+	Labels      []*Label
+	// Typed articles of this locale, or nil.
+	Requirements *Article
+	CaseForm     *Article
+	PhoneHours   *Article
+}
+
+// Category groups sections.
+type Category struct {
+	Locale       *Locale
+	File         *content.File
+	Key          string // translation key
+	Slug         string
+	Title        string
+	Description  string
+	Intro        template.HTML
+	URL          string
+	Weight       int
+	Sections     []*Section
+	Translations []*Category
+}
+
+// Section groups articles.
+type Section struct {
+	Locale       *Locale
+	Category     *Category
+	File         *content.File
+	Key          string
+	Slug         string
+	Title        string
+	Description  string
+	Intro        template.HTML
+	URL          string
+	FeedURL      string
+	Weight       int
+	Articles     []*Article
+	Translations []*Section
+}
+
+// Article is one published article.
+type Article struct {
+	Locale      *Locale
+	Section     *Section
+	File        *content.File
+	Front       *content.Article
+	Key         string
+	Slug        string
+	Title       string
+	Description string
+	URL         string
+	Layout      string
+	Date        time.Time
+	Updated     time.Time // Updated, else Date
+	// Draft and Scheduled mark articles shown only because of --drafts
+	// and --future (the preview shows a badge).
+	Draft, Scheduled bool
+	HTML             template.HTML
+	Headings         []markdown.Heading
+	TOC              []markdown.Heading // level 2 and 3 headings
+	Text             string             // plain text of the body
+	Steps            []string           // how-to steps
+	Labels           []*Label
+	Translations     []*Article // the same article in other locales, in locale order
+	Related          []*Article
+	doc              *markdown.Doc
+}
+
+// Label is a tag shared by articles of one locale.
+type Label struct {
+	Locale   *Locale
+	Name     string
+	Slug     string
+	URL      string
+	Articles []*Article
+}
+
+// Locale returns the locale with the code, or nil.
+func (s *Site) Locale(code string) *Locale { return s.byCode[code] }
+
+// DefaultLocale returns the first locale of the settings.
+func (s *Site) DefaultLocale() *Locale { return s.Locales[0] }
