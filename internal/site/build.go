@@ -345,13 +345,7 @@ func (b *builder) render() {
 		for _, a := range l.Articles {
 			jobs = append(jobs, job{a.File, r, func(d *markdown.Doc) {
 				a.doc = d
-				a.HTML = template.HTML(d.HTML)
-				a.Headings, a.Text, a.Steps = d.Headings, d.Text, d.Steps
-				for _, h := range d.Headings {
-					if h.Level == 2 || h.Level == 3 {
-						a.TOC = append(a.TOC, h)
-					}
-				}
+				a.SetBody(a.File, d)
 			}})
 		}
 	}
@@ -371,7 +365,11 @@ func (b *builder) render() {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				docs[i], errs[i] = jobs[i].r.Render(jobs[i].f.Body, jobs[i].f.Rel, resolve)
+				if md := b.opts.Markdown; md != nil {
+					docs[i], errs[i] = md(jobs[i].r, jobs[i].f, resolve)
+				} else {
+					docs[i], errs[i] = jobs[i].r.Render(jobs[i].f.Body, jobs[i].f.Rel, resolve)
+				}
 			}
 		}()
 	}

@@ -28,6 +28,11 @@ type Options struct {
 	Now time.Time
 	// CalloutTitles gives per locale the localized callout titles.
 	CalloutTitles map[string]map[string]string
+	// Markdown, when set, renders each Markdown body in place of
+	// r.Render(f.Body, f.Rel, resolve). helpcenter serve passes a cache
+	// that hands back the documents of unchanged files (build.Session).
+	// It is called concurrently and must return what r.Render would.
+	Markdown func(r *markdown.Renderer, f *content.File, resolve markdown.Resolver) (*markdown.Doc, error)
 }
 
 // Site is the whole help center.
@@ -142,6 +147,22 @@ type Label struct {
 	Slug     string
 	URL      string
 	Articles []*Article
+}
+
+// SetBody gives the article the file f and its rendered Markdown d, as
+// Build does. helpcenter serve calls it after an edit that changed only
+// an article's body (same front matter, heading ids and links), which
+// leaves every other part of the graph as a full build would make it.
+func (a *Article) SetBody(f *content.File, d *markdown.Doc) {
+	a.File, a.Front = f, f.Article
+	a.HTML = template.HTML(d.HTML)
+	a.Headings, a.Text, a.Steps = d.Headings, d.Text, d.Steps
+	a.TOC = nil
+	for _, h := range d.Headings {
+		if h.Level == 2 || h.Level == 3 {
+			a.TOC = append(a.TOC, h)
+		}
+	}
 }
 
 // Locale returns the locale with the code, or nil.
