@@ -61,7 +61,8 @@ type Site struct {
 	Renderer *render.Renderer
 	Assets   *assets.Set
 	Jobs     []render.Job
-	// Extra are generated files besides pages and assets (search index).
+	// Extra are generated files besides pages and assets: the search
+	// index, built by WriteTo when nil.
 	Extra    []assets.File
 	Warnings content.List
 }
@@ -142,25 +143,55 @@ func Load(opts Options) (*Site, error) {
 	return b, nil
 }
 
-// WriteTo renders every file into out.
+// WriteTo renders every file into out. The search index is built while
+// the pages render: it runs on one core, the pages on all of them.
 func (b *Site) WriteTo(out render.Output) error {
-	if errs := b.Renderer.RenderAll(b.Jobs, out); len(errs) > 0 {
+	var searchErr error
+	var wg sync.WaitGroup
+	if b.Extra == nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			searchErr = searchIndex(b)
+		}()
+	}
+	errs := b.Renderer.RenderAll(b.Jobs, out)
+	wg.Wait()
+	if len(errs) > 0 {
 		return templateErrors(errs)
+	}
+	if searchErr != nil {
+		return searchErr
 	}
 	if err := b.Renderer.Extras(out); err != nil {
 		return err
 	}
-	for _, f := range b.Assets.Files() {
-		if err := out.WriteFile(f.Name, f.Data); err != nil {
-			return err
-		}
+	if err := writeAll(out, b.Assets.Files()); err != nil {
+		return err
 	}
-	for _, f := range b.Extra {
-		if err := out.WriteFile(f.Name, f.Data); err != nil {
-			return err
-		}
+	return writeAll(out, b.Extra)
+}
+
+// writeAll writes files with several goroutines: creating many small
+// files is bound by the kernel, not the CPU, and overlaps well.
+func writeAll(out render.Output, files []assets.File) error {
+	const workers = 8
+	var wg sync.WaitGroup
+	errs := make([]error, workers)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(files); i += workers {
+				if err := out.WriteFile(files[i].Name, files[i].Data); err != nil {
+					errs[w] = err
+					return
+				}
+			}
+		}()
 	}
-	return nil
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // templateErrors reports each distinct template failure once, with the

@@ -65,11 +65,11 @@ func generated(b *Site) error {
 			break
 		}
 	}
-	return searchIndex(b)
+	return nil
 }
 
-// searchIndex builds each locale's search index under search/<locale>/,
-// the locales in parallel.
+// searchIndex builds each locale's search index under search/<locale>/
+// into b.Extra, the locales in parallel.
 func searchIndex(b *Site) error {
 	s := b.Site
 	files := make([][]assets.File, len(s.Locales))

@@ -391,7 +391,9 @@ func (b *builder) files(locale string, syn [][]string) (map[string][]byte, error
 		if err != nil {
 			return nil, fmt.Errorf("search: encoding text of %q: %w", d.URL, err)
 		}
-		out["text/"+strconv.Itoa(i)+".json"] = j
+		// 100 files a folder: creating thousands of files in one folder
+		// is slow (the kernel locks the folder for each).
+		out["text/"+strconv.Itoa(i/100)+"/"+strconv.Itoa(i)+".json"] = j
 	}
 
 	m := manifest{Format: Format, Locale: locale, Docs: len(b.docs), Chunk: docChunk, Cap: postingCap,

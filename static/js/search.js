@@ -514,7 +514,7 @@
 
   // text calls cb(err, text) with an article's snippet source.
   Index.prototype.text = function (id, cb) {
-    this.get('text/' + id + '.json', cb);
+    this.get('text/' + Math.floor(id / 100) + '/' + id + '.json', cb);
   };
 
   // matcher returns a function telling whether a folded text word matches
