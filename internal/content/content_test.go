@@ -321,15 +321,23 @@ func TestMalformedFrontMatterIsOneError(t *testing.T) {
 	}
 }
 
-// TestJSONBodyRightAfterBrace: JSON front matter closed by "}" with the
-// body on the very next line is closed, not "never closed".
+// TestJSONBodyRightAfterBrace: JSON front matter ends with a line "}"
+// and an empty line (a "}" line followed by more JSON closes a nested
+// object). Without the empty line the error says so.
 func TestJSONBodyRightAfterBrace(t *testing.T) {
-	f, errs := content.ParseFile(articlePath, []byte("{\n  \"title\": \"A\"\n}\nBody.\n"))
-	if len(errs) > 0 {
-		t.Fatalf("unexpected errors:\n%v", errs)
+	_, errs := content.ParseFile(articlePath, []byte("{\n  \"title\": \"A\"\n}\nBody.\n"))
+	var fm *content.Error
+	for _, e := range errs {
+		if errors.Is(e, content.ErrFrontMatter) {
+			fm = e
+		}
 	}
-	if f.Article.Title != "A" || strings.TrimSpace(string(f.Body)) != "Body." {
-		t.Errorf("title %q body %q", f.Article.Title, f.Body)
+	if fm == nil || fm.Line != 1 || !strings.Contains(fm.Hint, "empty line") {
+		t.Errorf("want an error at line 1 whose hint asks for the empty line after }, got:\n%v", errs)
+	}
+	f, errs := content.ParseFile(articlePath, []byte("{\n  \"title\": \"A\",\n  \"params\": {\n    \"x\": 1\n  }\n}\n\nBody.\n"))
+	if len(errs) > 0 || f.Article.Title != "A" || strings.TrimSpace(string(f.Body)) != "Body." {
+		t.Errorf("nested object: errs %v, file %+v", errs, f)
 	}
 }
 

@@ -234,7 +234,11 @@ func decodeFrontMatter(path string, src []byte, v any) (parsed, List) {
 	}
 	if !called {
 		closer := map[fmFormat]string{fmYAML: "---", fmTOML: "+++", fmJSON: "}"}[p.format]
-		return p, List{Errorf(path, line, 1, ErrFrontMatter, fmt.Sprintf("add a line %q after the last key", closer), "front matter opened here is never closed")}
+		hint := fmt.Sprintf("add a line %q after the last key", closer)
+		if first == "{" {
+			hint = `end the JSON object with a line "}" followed by an empty line`
+		}
+		return p, List{Errorf(path, line, 1, ErrFrontMatter, hint, "front matter opened here is never closed")}
 	}
 	p.body = body
 	p.bodyLine = 1 + bytes.Count(src[:len(src)-len(body)], []byte{'\n'})
@@ -279,6 +283,7 @@ var (
 	yamlLineRe    = regexp.MustCompile(`line (\d+): (.*)`)
 	yamlUnknownRe = regexp.MustCompile(`^field (\S+) not found in type (\S+)$`)
 	jsonUnknownRe = regexp.MustCompile(`^json: unknown field "([^"]*)"$`)
+	tomlLineRe    = regexp.MustCompile(`^toml: line (\d+) (\(last key .*)$`)
 )
 
 // frontMatterErrors turns a decoder error into content errors with absolute
@@ -323,7 +328,14 @@ func frontMatterErrors(path string, p parsed, err error, v any) List {
 				out = append(out, unknownKey(path, abs(keyLine(p.fmData, name)), k.String(), keysOf(reflect.TypeOf(v), k[:len(k)-1])))
 			}
 		default:
-			out = append(out, Errorf(path, p.fmLine, 1, ErrFrontMatter, "", "%v", err))
+			// Type errors: "toml: line 2 (last key "weight"): incompatible types…",
+			// the line counted within the front matter.
+			line, msg := p.fmLine, err.Error()
+			if m := tomlLineRe.FindStringSubmatch(msg); m != nil {
+				n, _ := strconv.Atoi(m[1])
+				line, msg = abs(n), m[2]
+			}
+			out = append(out, Errorf(path, line, 1, ErrFrontMatter, "", "%s", msg))
 		}
 	case fmJSON:
 		var se *json.SyntaxError
