@@ -19,6 +19,7 @@ import (
 	helpcenter "github.com/inexchange/helpcenter"
 	"github.com/inexchange/helpcenter/internal/assets"
 	"github.com/inexchange/helpcenter/internal/content"
+	"github.com/inexchange/helpcenter/internal/markdown"
 	"github.com/inexchange/helpcenter/internal/overlay"
 	"github.com/inexchange/helpcenter/internal/render"
 	"github.com/inexchange/helpcenter/internal/site"
@@ -99,9 +100,32 @@ func Now() time.Time {
 // content.List error holding every error of the run.
 func Load(opts Options) (*Site, error) {
 	opts.defaults()
+	return load(opts, reuse{})
+}
+
+// reuse is what a Session hands to load from its previous builds; the
+// zero value loads everything.
+type reuse struct {
+	// tree and errs are the parsed content/ and its problems; nil tree
+	// reads content/.
+	tree *content.Tree
+	errs content.List
+	// templates and assets (static/ already added) are reused when set.
+	templates *render.Templates
+	assets    *assets.Set
+	// markdown renders a body for a Markdown configuration (a string
+	// naming it): site.Options.Markdown.
+	markdown func(config string, r *markdown.Renderer, f *content.File, resolve markdown.Resolver) (*markdown.Doc, error)
+}
+
+// load is Load with what re provides instead of reading it again.
+func load(opts Options, re reuse) (*Site, error) {
 	root := os.DirFS(opts.Source)
 	layered := overlay.FS{Upper: root, Lower: opts.Defaults}
-	tree, errs := content.Load(root)
+	tree, errs := re.tree, re.errs
+	if tree == nil {
+		tree, errs = content.Load(root)
+	}
 	if tree == nil {
 		return nil, errs
 	}
@@ -109,10 +133,14 @@ func Load(opts Options) (*Site, error) {
 		return nil, errs
 	}
 	locales := tree.Settings.Settings.Locales
-	set := assets.NewSet(assets.Minifier())
-	tmpl, err := render.LoadTemplates(layered, locales, render.Funcs{Asset: set.URL})
-	if err != nil {
-		return nil, content.List{{Path: "layouts", Err: err, Hint: "fix the layout or UI strings file named"}}
+	set, tmpl := re.assets, re.templates
+	if tmpl == nil {
+		set = assets.NewSet(assets.Minifier())
+		var err error
+		tmpl, err = render.LoadTemplates(layered, locales, render.Funcs{Asset: set.URL})
+		if err != nil {
+			return nil, content.List{{Path: "layouts", Err: err, Hint: "fix the layout or UI strings file named"}}
+		}
 	}
 	callouts := map[string]map[string]string{}
 	for _, l := range locales {
@@ -121,7 +149,17 @@ func Load(opts Options) (*Site, error) {
 			callouts[l][k] = tmpl.T(l, "callout."+k)
 		}
 	}
-	s, serrs := site.Build(tree, site.Options{BaseURL: opts.BaseURL, Drafts: opts.Drafts, Future: opts.Future, Now: opts.Now, CalloutTitles: callouts})
+	sopts := site.Options{BaseURL: opts.BaseURL, Drafts: opts.Drafts, Future: opts.Future, Now: opts.Now, CalloutTitles: callouts}
+	if re.markdown != nil && len(locales) > 0 {
+		sopts.Markdown = func(r *markdown.Renderer, f *content.File, resolve markdown.Resolver) (*markdown.Doc, error) {
+			l := f.Locale
+			if l == "" {
+				l = locales[0]
+			}
+			return re.markdown(fmt.Sprint(tree.Settings.Settings.UnsafeHTML, l, callouts[l]), r, f, resolve)
+		}
+	}
+	s, serrs := site.Build(tree, sopts)
 	errs = append(errs, serrs...)
 	if s != nil {
 		errs = append(errs, requirements(s)...)
@@ -129,14 +167,17 @@ func Load(opts Options) (*Site, error) {
 	if len(errs.Errors()) > 0 {
 		return nil, errs
 	}
-	if err := set.AddFS(layered, "static"); err != nil {
-		return nil, content.List{{Path: "static", Err: err}}
+	if re.templates == nil {
+		if err := set.AddFS(layered, "static"); err != nil {
+			return nil, content.List{{Path: "static", Err: err}}
+		}
 	}
 	b := &Site{Opts: opts, Site: s, Assets: set, Warnings: errs.Warnings()}
 	if err := generated(b); err != nil {
 		return nil, err
 	}
 	b.Renderer = &render.Renderer{T: tmpl, M: assets.Minifier(), Site: s, Now: opts.Now, Preview: opts.Preview}
+	var err error
 	if b.Jobs, err = b.Renderer.Jobs(); err != nil {
 		return nil, err
 	}
@@ -175,7 +216,7 @@ func (b *Site) WriteTo(out render.Output) error {
 // writeAll writes files with several goroutines: creating many small
 // files is bound by the kernel, not the CPU, and overlaps well.
 func writeAll(out render.Output, files []assets.File) error {
-	const workers = 8
+	const workers = 2
 	var wg sync.WaitGroup
 	errs := make([]error, workers)
 	for w := 0; w < workers; w++ {

@@ -97,6 +97,11 @@ func searchIndex(b *Site) error {
 }
 
 func localeIndex(l *site.Locale) ([]assets.File, error) {
+	return indexFiles(l.Code, searchDocs(l), l.Synonyms)
+}
+
+// searchDocs is what the search index reads of a locale's articles.
+func searchDocs(l *site.Locale) []search.Doc {
 	promoted := map[*site.Article]bool{}
 	for _, a := range l.Promoted {
 		promoted[a] = true
@@ -113,7 +118,12 @@ func localeIndex(l *site.Locale) ([]assets.File, error) {
 		}
 		docs = append(docs, d)
 	}
-	out, err := search.Build(l.Code, docs, l.Synonyms)
+	return docs
+}
+
+// indexFiles builds one locale's search index files.
+func indexFiles(locale string, docs []search.Doc, synonyms [][]string) ([]assets.File, error) {
+	out, err := search.Build(locale, docs, synonyms)
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +134,7 @@ func localeIndex(l *site.Locale) ([]assets.File, error) {
 	sort.Strings(names)
 	files := make([]assets.File, 0, len(names))
 	for _, n := range names {
-		files = append(files, assets.File{Name: "search/" + l.Code + "/" + n, Data: out[n]})
+		files = append(files, assets.File{Name: "search/" + locale + "/" + n, Data: out[n]})
 	}
 	return files, nil
 }

@@ -1,0 +1,791 @@
+package build
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"path"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/inexchange/helpcenter/internal/assets"
+	"github.com/inexchange/helpcenter/internal/content"
+	"github.com/inexchange/helpcenter/internal/markdown"
+	"github.com/inexchange/helpcenter/internal/render"
+	"github.com/inexchange/helpcenter/internal/search"
+	"github.com/inexchange/helpcenter/internal/site"
+)
+
+// Session keeps a site loaded between builds, for helpcenter serve: the
+// parsed content files, the templates and assets, every rendered Markdown
+// body and the last good output, in memory. Apply takes the paths that
+// changed and redoes only the slice of the pipeline they touch:
+//
+//   - an article whose front matter, heading ids and links stay the same
+//     (the usual edit while writing) has its body re-rendered into the
+//     graph and its page rendered again, and nothing else;
+//   - any other content change rebuilds the graph from the parsed files,
+//     reusing the Markdown of every unchanged body, and renders the pages
+//     whose data differ from the last good build (lists that show a
+//     title, labels, related articles, windows of a section …);
+//   - a change to the site settings, a category or section, a page shown
+//     on every page (system requirements, phone hours, case form), to
+//     layouts/ or to static/ renders everything, as does anything the
+//     Session cannot classify.
+//
+// Feeds, sitemaps and the search index follow in Finish and IndexJob, so
+// that the page being written appears first. Whatever the path taken, the
+// output equals what Build writes for the files on disk; when a step
+// fails, the last good output stays. A Session is not safe for
+// concurrent use: one goroutine drives it.
+type Session struct {
+	opts Options
+	root fs.FS
+
+	files    map[string]*content.File // parsed content files by path ("content/en/…")
+	problems map[string]content.List  // each file's parse problems, by path
+	settings *content.File            // content/_index.md, or what stands in for it
+	docs     *docCache
+
+	good  *Site             // the site of the last good output
+	out   map[string][]byte // the last good output
+	clean bool              // good was built from the files as they are now
+	stale bool              // feeds, sitemaps and the search index lag the pages
+	gen   int               // counts good outputs, for IndexJob
+}
+
+// Update describes one finished step of a Session.
+type Update struct {
+	// Output is the whole output after the step: path below public/ →
+	// content. The map is never modified once returned.
+	Output map[string][]byte
+	// Changed lists the files added or changed, Removed those gone, sorted.
+	Changed, Removed []string
+	// Styles maps the old URL of each stylesheet to its new one when the
+	// step changed stylesheets.
+	Styles map[string]string
+	// Full says every page was rendered; BodyOnly says only article
+	// bodies changed (the fast path). Rendered counts pages rendered.
+	Full     bool
+	BodyOnly bool
+	Rendered int
+	// Warnings are the build's warnings (review dates, stale translations).
+	Warnings content.List
+	Took     time.Duration
+}
+
+// NewSession prepares a session; call Build before Apply.
+func NewSession(opts Options) *Session {
+	opts.defaults()
+	return &Session{opts: opts, root: os.DirFS(opts.Source), docs: &docCache{m: map[string]*docEntry{}}}
+}
+
+// Output returns the last good output, or nil before the first success.
+func (s *Session) Output() map[string][]byte { return s.out }
+
+// Site returns the site of the last good output, or nil.
+func (s *Session) Site() *Site { return s.good }
+
+// Build reads everything and renders every file.
+func (s *Session) Build() (*Update, error) {
+	start := time.Now()
+	tree, errs := content.Load(s.root)
+	s.files, s.problems, s.settings = map[string]*content.File{}, map[string]content.List{}, nil
+	if tree != nil {
+		s.settings = tree.Settings
+		for _, f := range tree.Files {
+			s.files[f.Path] = f
+		}
+	}
+	for _, e := range errs {
+		s.problems[e.Path] = append(s.problems[e.Path], e)
+	}
+	return s.full(start, nil)
+}
+
+// full loads the site from the parsed files with fresh templates and
+// assets and renders everything.
+func (s *Session) full(start time.Time, styles []string) (*Update, error) {
+	s.clean = false
+	b, err := load(s.opts, s.reuse(nil))
+	if err == nil && b == nil {
+		err = content.List{{Path: content.Dir, Err: errors.New("no site settings"), Hint: "run in the site root or pass --source"}}
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := newMemOutput()
+	if err := b.WriteTo(out); err != nil {
+		return nil, err
+	}
+	u := s.publish(b, out.files, start)
+	u.Full, u.Rendered = true, len(b.Jobs)
+	if len(styles) > 0 {
+		u.Styles = stylesheets(s.good, b, styles)
+	}
+	s.good, s.clean, s.stale = b, true, false
+	return u, nil
+}
+
+// reuse describes the session's parsed files (and, unless th is nil,
+// its templates and assets) to load.
+func (s *Session) reuse(th *Site) reuse {
+	tree := &content.Tree{Settings: s.settings}
+	var errs content.List
+	for _, f := range s.files {
+		tree.Files = append(tree.Files, f)
+	}
+	sort.Slice(tree.Files, func(i, j int) bool { return tree.Files[i].Rel < tree.Files[j].Rel })
+	paths := make([]string, 0, len(s.problems))
+	for p := range s.problems {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		errs = append(errs, s.problems[p]...)
+	}
+	s.docs.begin()
+	r := reuse{tree: tree, errs: errs, markdown: s.docs.render}
+	if th != nil {
+		r.templates, r.assets = th.Renderer.T, th.Assets
+	}
+	return r
+}
+
+// publish diffs a new output against the last good one and makes it the
+// last good one.
+func (s *Session) publish(b *Site, out map[string][]byte, start time.Time) *Update {
+	u := &Update{Output: out, Warnings: b.Warnings}
+	for name, data := range out {
+		if old, ok := s.out[name]; !ok || !bytes.Equal(old, data) {
+			u.Changed = append(u.Changed, name)
+		}
+	}
+	for name := range s.out {
+		if _, ok := out[name]; !ok {
+			u.Removed = append(u.Removed, name)
+		}
+	}
+	sort.Strings(u.Changed)
+	sort.Strings(u.Removed)
+	s.out = out
+	s.gen++
+	u.Took = time.Since(start)
+	return u
+}
+
+// change sorts the changed paths of one Apply.
+type change struct {
+	content []string // content files and folders
+	theme   bool     // layouts/ or static/
+	styles  []string // static/ stylesheets, when theme
+	full    bool     // settings, unknown paths
+}
+
+func classify(paths []string) change {
+	var c change
+	for _, p := range paths {
+		p = path.Clean(strings.TrimPrefix(p, "./"))
+		top, _, _ := strings.Cut(p, "/")
+		switch {
+		case ignored(p):
+		case p == content.Dir+"/_index.md" || p == content.Dir:
+			c.full = true
+		case top == content.Dir:
+			c.content = append(c.content, p)
+		case top == "layouts":
+			c.theme = true
+		case top == "static":
+			c.theme = true
+			if strings.HasSuffix(p, ".css") {
+				c.styles = append(c.styles, p)
+			} else {
+				c.full = true // keep it simple: scripts and images reload pages
+			}
+		default:
+			c.full = true
+		}
+	}
+	return c
+}
+
+// ignored reports editor and OS droppings, which content.Load skips too.
+func ignored(p string) bool {
+	for _, part := range strings.Split(p, "/") {
+		if strings.HasPrefix(part, ".") || strings.HasSuffix(part, "~") || strings.HasPrefix(part, "#") {
+			return true
+		}
+	}
+	return false
+}
+
+// Apply brings the output up to date with the files at paths (slash
+// paths below the site root, as a watcher reports them: changed,
+// created, removed or renamed files and folders). On error the last good
+// output stays and the error is a content.List when content is at fault.
+func (s *Session) Apply(paths []string) (*Update, error) {
+	start := time.Now()
+	if s.out == nil {
+		return s.Build()
+	}
+	c := classify(paths)
+	if c.full {
+		return s.Build()
+	}
+	structural, removed := false, false
+	var articles []string
+	for _, p := range c.content {
+		st, err := fs.Stat(s.root, p)
+		switch {
+		case err == nil && st.IsDir():
+			structural = true
+			if err := s.loadDir(p); err != nil {
+				return nil, err
+			}
+		case err == nil && strings.EqualFold(path.Ext(p), ".md"):
+			f, errs := content.LoadFile(s.root, p)
+			s.setFile(p, f, errs)
+			if f == nil || f.Kind != content.KindArticle {
+				structural = true
+			} else {
+				articles = append(articles, p)
+			}
+		case err == nil:
+			// Not Markdown: content.Load does not read it.
+		case errors.Is(err, fs.ErrNotExist):
+			removed = true
+			structural = s.forget(p) || structural
+		default:
+			return nil, fmt.Errorf("reading %s: %w", p, err)
+		}
+	}
+	if c.theme {
+		return s.full(start, c.styles)
+	}
+	if len(c.content) == 0 {
+		return &Update{Output: s.out, Warnings: s.good.Warnings, Took: time.Since(start)}, nil
+	}
+	if !structural && !removed && s.clean {
+		if u, ok := s.fast(articles, start); ok {
+			return u, nil
+		}
+	}
+	return s.rebuild(structural, start)
+}
+
+// setFile records a parsed file (nil when it could not be used).
+func (s *Session) setFile(p string, f *content.File, errs content.List) {
+	if f != nil {
+		s.files[p] = f
+	} else {
+		delete(s.files, p)
+	}
+	if len(errs) > 0 {
+		s.problems[p] = errs
+	} else {
+		delete(s.problems, p)
+	}
+}
+
+// forget drops a removed file or every file below a removed folder and
+// reports whether the change goes beyond one article.
+func (s *Session) forget(p string) bool {
+	structural := false
+	prefix := p + "/"
+	for k, f := range s.files {
+		if k == p || strings.HasPrefix(k, prefix) {
+			structural = structural || k != p || f.Kind != content.KindArticle
+			delete(s.files, k)
+		}
+	}
+	for k := range s.problems {
+		if k == p || strings.HasPrefix(k, prefix) {
+			delete(s.problems, k)
+		}
+	}
+	return structural || strings.EqualFold(path.Base(p), "_index.md")
+}
+
+// loadDir (re)reads every Markdown file below a created or renamed folder.
+func (s *Session) loadDir(dir string) error {
+	s.forget(dir)
+	return fs.WalkDir(s.root, dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil // gone again while we looked
+			}
+			return fmt.Errorf("reading %s: %w", p, err)
+		}
+		if ignored(strings.TrimPrefix(p, content.Dir+"/")) {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !d.IsDir() && strings.EqualFold(path.Ext(p), ".md") {
+			f, errs := content.LoadFile(s.root, p)
+			s.setFile(p, f, errs)
+		}
+		return nil
+	})
+}
+
+// fast handles edits that changed only article bodies: same front
+// matter, same heading ids, same links. Those change nothing but the
+// article's own page (and, in Finish, feeds and the search index), so
+// the graph is updated in place and one page rendered per article.
+func (s *Session) fast(paths []string, start time.Time) (*Update, bool) {
+	type edit struct {
+		a        *site.Article
+		f        *content.File
+		doc, old *markdown.Doc
+		oldFile  *content.File
+	}
+	var edits []edit
+	for _, p := range paths {
+		f := s.files[p]
+		a := s.good.Site.Articles[strings.TrimPrefix(p, content.Dir+"/")]
+		if f == nil || a == nil || len(s.problems[p]) > 0 || f.BodyLine != a.File.BodyLine || !reflect.DeepEqual(f.Article, a.File.Article) {
+			return nil, false
+		}
+		old, doc, ok := s.docs.rerender(f)
+		if !ok || !sameRefs(old, doc) {
+			return nil, false
+		}
+		edits = append(edits, edit{a: a, f: f, doc: doc, old: old, oldFile: a.File})
+	}
+	for _, e := range edits {
+		e.a.SetBody(e.f, e.doc)
+	}
+	undo := func() {
+		for _, e := range edits {
+			e.a.SetBody(e.oldFile, e.old)
+			s.docs.put(e.oldFile, e.old)
+		}
+	}
+	jobs, err := s.good.Renderer.Jobs()
+	if err != nil {
+		undo()
+		return nil, false
+	}
+	want := map[string]bool{}
+	for _, e := range edits {
+		want[trimSlash(e.a.URL)+"index.html"] = true
+	}
+	var todo []render.Job
+	for _, j := range jobs {
+		if want[j.Name] {
+			todo = append(todo, j)
+		}
+	}
+	out := newMemOutput()
+	if errs := s.good.Renderer.RenderAll(todo, out); len(errs) > 0 || len(todo) != len(edits) {
+		undo()
+		return nil, false
+	}
+	next := maps.Clone(s.out)
+	maps.Copy(next, out.files)
+	s.good.Jobs = jobs
+	u := s.publish(s.good, next, start)
+	u.Rendered, u.BodyOnly = len(todo), true
+	s.stale = true
+	return u, true
+}
+
+func trimSlash(u string) string { return strings.TrimPrefix(u, "/") }
+
+// sameRefs reports whether two renderings of a body have the same
+// element ids and links, so that no other page's links or anchors can be
+// affected by the change from one to the other.
+func sameRefs(a, b *markdown.Doc) bool {
+	if a == nil || b == nil || !maps.Equal(a.IDs, b.IDs) || len(a.Links) != len(b.Links) {
+		return false
+	}
+	for i := range a.Links {
+		x, y := a.Links[i], b.Links[i]
+		if x.Dest != y.Dest || x.Target != y.Target || x.Anchor != y.Anchor || x.Found != y.Found {
+			return false
+		}
+	}
+	return true
+}
+
+// rebuild rebuilds the graph from the parsed files, reusing templates,
+// assets and the Markdown of unchanged bodies, and renders the pages
+// whose data changed; when something every page shows changed it
+// renders everything.
+func (s *Session) rebuild(structural bool, start time.Time) (*Update, error) {
+	s.clean = false
+	compat, _ := s.good.Assets.URL("js/compat.js")
+	b, err := load(s.opts, s.reuse(s.good))
+	if err != nil {
+		return nil, err
+	}
+	if now, _ := b.Assets.URL("js/compat.js"); now != compat || structural || !sameSiteWide(s.good, b) {
+		return s.full(start, nil)
+	}
+	old := make(map[string]*render.Page, len(s.good.Jobs))
+	for _, j := range s.good.Jobs {
+		old[j.Name] = j.Page
+	}
+	var todo []render.Job
+	for _, j := range b.Jobs {
+		if o := old[j.Name]; o == nil || !samePage(o, j.Page) {
+			todo = append(todo, j)
+		}
+	}
+	out := newMemOutput()
+	if errs := b.Renderer.RenderAll(todo, out); len(errs) > 0 {
+		return nil, templateErrors(errs)
+	}
+	// Pages that are gone leave; assets, feeds and the search index stay
+	// until Finish.
+	next := maps.Clone(s.out)
+	for _, j := range b.Jobs {
+		delete(old, j.Name)
+	}
+	for name := range old {
+		delete(next, name)
+	}
+	maps.Copy(next, out.files)
+	u := s.publish(b, next, start)
+	u.Rendered = len(todo)
+	s.good, s.clean, s.stale = b, true, true
+	return u, nil
+}
+
+// Finish brings the files derived from the whole site (feeds, sitemaps,
+// redirects) up to date after Apply and returns the search index to
+// build, off the session's goroutine, with IndexJob.Run; nil when
+// nothing lags.
+func (s *Session) Finish() (*Update, *IndexJob, error) {
+	if !s.stale || s.good == nil {
+		return nil, nil, nil
+	}
+	start := time.Now()
+	out := newMemOutput()
+	if err := s.good.Renderer.Extras(out); err != nil {
+		return nil, nil, err
+	}
+	next := maps.Clone(s.out)
+	maps.Copy(next, out.files)
+	u := s.publish(s.good, next, start)
+	s.stale = false
+	type input struct {
+		locale   string
+		docs     []search.Doc
+		synonyms [][]string
+	}
+	var in []input
+	for _, l := range s.good.Site.Locales {
+		in = append(in, input{l.Code, searchDocs(l), l.Synonyms})
+	}
+	job := &IndexJob{gen: s.gen, index: func() ([]assets.File, error) {
+		var files []assets.File
+		for _, i := range in {
+			f, err := indexFiles(i.locale, i.docs, i.synonyms)
+			if err != nil {
+				return nil, fmt.Errorf("building the %s search index: %w", i.locale, err)
+			}
+			files = append(files, f...)
+		}
+		return files, nil
+	}}
+	return u, job, nil
+}
+
+// IndexJob builds the search index of a site state. Run may be called on
+// any goroutine; the result goes back through Session.Adopt.
+type IndexJob struct {
+	gen   int
+	index func() ([]assets.File, error)
+	files []assets.File
+	err   error
+	took  time.Duration
+}
+
+// Run builds the index.
+func (j *IndexJob) Run() {
+	start := time.Now()
+	j.files, j.err = j.index()
+	j.took = time.Since(start)
+}
+
+// Adopt publishes a finished IndexJob unless a newer site state has been
+// published since it started (nil, nil then: a newer job follows).
+func (s *Session) Adopt(j *IndexJob) (*Update, error) {
+	if j.err != nil {
+		return nil, j.err
+	}
+	if j.gen != s.gen {
+		return nil, nil
+	}
+	next := maps.Clone(s.out)
+	for name := range next {
+		if strings.HasPrefix(name, "search/") {
+			delete(next, name)
+		}
+	}
+	for _, f := range j.files {
+		next[f.Name] = f.Data
+	}
+	s.good.Extra = j.files
+	u := s.publish(s.good, next, time.Now().Add(-j.took))
+	return u, nil
+}
+
+// stylesheets maps the old URL of each changed stylesheet to its new one.
+func stylesheets(old, b *Site, changed []string) map[string]string {
+	if old == nil {
+		return nil
+	}
+	m := map[string]string{}
+	for _, name := range b.Assets.Names() {
+		if !strings.HasSuffix(name, ".css") {
+			continue
+		}
+		o, _ := old.Assets.URL(name)
+		n, _ := b.Assets.URL(name)
+		if o != n && o != "" {
+			m[o] = n
+		}
+	}
+	return m
+}
+
+// sameSiteWide compares what every page of a locale shows (header,
+// footer, breadcrumbs, cached partials): site data, locales, categories,
+// sections and the articles linked from every page.
+func sameSiteWide(a, b *Site) bool {
+	x, y := a.Site, b.Site
+	if x.BaseURL != y.BaseURL || x.API != y.API || x.RootHTML != y.RootHTML || len(x.Locales) != len(y.Locales) || len(x.Aliases) != len(y.Aliases) {
+		return false
+	}
+	for i, l := range x.Locales {
+		m := y.Locales[i]
+		if l.Code != m.Code || l.Title != m.Title || l.Description != m.Description || l.Intro != m.Intro || l.URL != m.URL ||
+			!sameList(l.Promoted, m.Promoted) || !sameLink(l.Requirements, m.Requirements) || !sameLink(l.CaseForm, m.CaseForm) || !sameLink(l.PhoneHours, m.PhoneHours) ||
+			len(l.Categories) != len(m.Categories) || len(l.Sections) != len(m.Sections) {
+			return false
+		}
+		for j, c := range l.Categories {
+			d := m.Categories[j]
+			if c.Title != d.Title || c.URL != d.URL || c.Description != d.Description || c.Intro != d.Intro || len(c.Sections) != len(d.Sections) || len(c.Translations) != len(d.Translations) {
+				return false
+			}
+		}
+		for j, c := range l.Sections {
+			d := m.Sections[j]
+			if c.Title != d.Title || c.URL != d.URL || c.Description != d.Description || c.Intro != d.Intro || len(c.Translations) != len(d.Translations) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func sameLink(a, b *site.Article) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.URL == b.URL && a.Title == b.Title
+}
+
+// sameCard compares what a list of articles shows of each.
+func sameCard(a, b *site.Article) bool {
+	return a.Title == b.Title && a.URL == b.URL && a.Draft == b.Draft && a.Scheduled == b.Scheduled &&
+		a.Description == b.Description && a.Updated.Equal(b.Updated) && a.File.Path == b.File.Path
+}
+
+func sameList(a, b []*site.Article) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !sameCard(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// sameArticle compares everything an article's own page shows of it.
+func sameArticle(a, b *site.Article) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	if !sameCard(a, b) || a.HTML != b.HTML || a.Layout != b.Layout || !a.Date.Equal(b.Date) ||
+		!sameList(a.Related, b.Related) || !sameList(a.Translations, b.Translations) || len(a.Labels) != len(b.Labels) {
+		return false
+	}
+	if a.File != b.File && !reflect.DeepEqual(a.Front, b.Front) {
+		return false
+	}
+	for i := range a.Labels {
+		if a.Labels[i].Name != b.Labels[i].Name || a.Labels[i].URL != b.Labels[i].URL {
+			return false
+		}
+	}
+	return true
+}
+
+// samePage compares the data of a page between two builds, as far as
+// sameSiteWide has not covered it.
+func samePage(a, b *render.Page) bool {
+	if a.Kind != b.Kind || a.Title != b.Title || a.Description != b.Description || a.URL != b.URL || a.Permalink != b.Permalink ||
+		a.FeedURL != b.FeedURL || a.FeedTitle != b.FeedTitle || a.MoreInSection != b.MoreInSection || a.NoIndex != b.NoIndex ||
+		!reflect.DeepEqual(a.Breadcrumbs, b.Breadcrumbs) || !reflect.DeepEqual(a.Alternates, b.Alternates) ||
+		!sameArticle(a.Article, b.Article) || !sameList(a.SectionArticles, b.SectionArticles) ||
+		(a.Hours != nil || b.Hours != nil) && !reflect.DeepEqual(a.Hours, b.Hours) {
+		return false
+	}
+	if (a.Section == nil) != (b.Section == nil) || a.Section != nil && !sameList(a.Section.Articles, b.Section.Articles) {
+		return false
+	}
+	if (a.Label == nil) != (b.Label == nil) || a.Label != nil && (a.Label.Name != b.Label.Name || !sameList(a.Label.Articles, b.Label.Articles)) {
+		return false
+	}
+	if (a.Category == nil) != (b.Category == nil) {
+		return false
+	}
+	if a.Category != nil && a.Kind == "category" {
+		for i, sec := range a.Category.Sections {
+			if !sameList(sec.Articles, b.Category.Sections[i].Articles) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// memOutput collects rendered files in memory.
+type memOutput struct {
+	mu    sync.Mutex
+	files map[string][]byte
+}
+
+func newMemOutput() *memOutput { return &memOutput{files: map[string][]byte{}} }
+
+// WriteFile implements render.Output.
+func (o *memOutput) WriteFile(name string, data []byte) error {
+	o.mu.Lock()
+	o.files[name] = data
+	o.mu.Unlock()
+	return nil
+}
+
+// docCache remembers each file's rendered Markdown with the URLs its
+// links resolved to, and hands it back while body, Markdown settings and
+// link targets stay the same.
+type docCache struct {
+	mu      sync.Mutex
+	m       map[string]*docEntry // by path
+	locales map[string]localeMarkdown
+}
+
+// localeMarkdown is how the last graph rendered a locale's Markdown.
+type localeMarkdown struct {
+	config  string
+	r       *markdown.Renderer
+	resolve markdown.Resolver
+}
+
+type docEntry struct {
+	config string
+	body   []byte
+	doc    *markdown.Doc
+	urls   []string // what each link's target resolved to
+}
+
+// begin forgets how the previous graph rendered Markdown: a new one is
+// being built.
+func (c *docCache) begin() {
+	c.mu.Lock()
+	c.locales = map[string]localeMarkdown{}
+	c.mu.Unlock()
+}
+
+// render implements site.Options.Markdown for one Markdown configuration.
+func (c *docCache) render(config string, r *markdown.Renderer, f *content.File, resolve markdown.Resolver) (*markdown.Doc, error) {
+	c.mu.Lock()
+	e := c.m[f.Path]
+	if _, ok := c.locales[f.Locale]; !ok && f.Kind != content.KindSettings {
+		c.locales[f.Locale] = localeMarkdown{config: config, r: r, resolve: resolve}
+	}
+	c.mu.Unlock()
+	if e != nil && e.config == config && bytes.Equal(e.body, f.Body) && e.valid(resolve) {
+		return e.doc, nil
+	}
+	d, err := r.Render(f.Body, f.Rel, resolve)
+	if err != nil {
+		return nil, err
+	}
+	c.put(f, d)
+	c.mu.Lock()
+	c.m[f.Path].config = config
+	c.mu.Unlock()
+	return d, nil
+}
+
+// put records d as the rendering of f's body with the current resolver.
+func (c *docCache) put(f *content.File, d *markdown.Doc) {
+	c.mu.Lock()
+	lm := c.locales[f.Locale]
+	c.mu.Unlock()
+	e := &docEntry{config: lm.config, body: f.Body, doc: d}
+	if lm.resolve != nil {
+		for _, l := range d.Links {
+			e.urls = append(e.urls, resolved(lm.resolve, l.Target))
+		}
+	}
+	c.mu.Lock()
+	c.m[f.Path] = e
+	c.mu.Unlock()
+}
+
+func resolved(resolve markdown.Resolver, target string) string {
+	if target == "" {
+		return ""
+	}
+	u, ok := resolve(target)
+	if !ok {
+		return "\x00"
+	}
+	return u
+}
+
+func (e *docEntry) valid(resolve markdown.Resolver) bool {
+	if len(e.urls) != len(e.doc.Links) {
+		return false
+	}
+	for i, l := range e.doc.Links {
+		if resolved(resolve, l.Target) != e.urls[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// rerender renders f's body as the last graph would and returns the
+// previous document of the file too.
+func (c *docCache) rerender(f *content.File) (old, doc *markdown.Doc, ok bool) {
+	c.mu.Lock()
+	lm, lok := c.locales[f.Locale]
+	e := c.m[f.Path]
+	c.mu.Unlock()
+	if !lok || e == nil || e.config != lm.config {
+		return nil, nil, false
+	}
+	d, err := lm.r.Render(f.Body, f.Rel, lm.resolve)
+	if err != nil {
+		return nil, nil, false
+	}
+	c.put(f, d)
+	return e.doc, d, true
+}

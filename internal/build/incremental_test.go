@@ -1,0 +1,337 @@
+package build
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/inexchange/helpcenter/internal/content"
+)
+
+// copySite copies the repository's sample content (and, with theme, its
+// layouts and static files) into a temporary site root.
+func copySite(t testing.TB, theme bool) string {
+	t.Helper()
+	root := t.TempDir()
+	dirs := []string{"content"}
+	if theme {
+		dirs = append(dirs, "layouts", "static")
+	}
+	for _, d := range dirs {
+		if err := os.CopyFS(filepath.Join(root, d), os.DirFS(filepath.Join("..", "..", d))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+var testNow = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+
+// fresh builds root from scratch, as helpcenter build would.
+func fresh(t *testing.T, root string) map[string][]byte {
+	t.Helper()
+	s := NewSession(Options{Source: root, Now: testNow, Preview: true})
+	u, err := s.Build()
+	if err != nil {
+		t.Fatalf("fresh build: %v", err)
+	}
+	return u.Output
+}
+
+func sameOutput(t *testing.T, got, want map[string][]byte) {
+	t.Helper()
+	var names []string
+	for n := range want {
+		names = append(names, n)
+	}
+	for n := range got {
+		if _, ok := want[n]; !ok {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	bad := 0
+	for _, n := range names {
+		g, gok := got[n]
+		w, wok := want[n]
+		switch {
+		case !gok:
+			t.Errorf("incremental output lacks %s", n)
+		case !wok:
+			t.Errorf("incremental output has %s, a fresh build does not", n)
+		case !bytes.Equal(g, w):
+			t.Errorf("%s differs from a fresh build", n)
+		default:
+			continue
+		}
+		if bad++; bad > 10 {
+			t.Fatal("more differences left out")
+		}
+	}
+}
+
+func edit(t *testing.T, root, rel string, f func(string) string) {
+	t.Helper()
+	p := filepath.Join(root, filepath.FromSlash(rel))
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := f(string(b))
+	if out == string(b) {
+		t.Fatalf("edit of %s changed nothing", rel)
+	}
+	// Atomic save, as editors do: write a temporary file, rename it over.
+	tmp := p + ".tmp~"
+	if err := os.WriteFile(tmp, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, p); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const (
+	statuses = "content/en/invoices/sending/invoice-statuses.md"
+	network  = "content/en/getting-started/before-you-start/what-is-inexchange-network.md"
+)
+
+// TestSessionMatchesFreshBuild applies edits one after another and checks
+// after each that the session's output is byte for byte what a fresh
+// build of the files on disk gives, and that it took the path expected.
+func TestSessionMatchesFreshBuild(t *testing.T) {
+	root := copySite(t, true)
+	s := NewSession(Options{Source: root, Now: testNow, Preview: true})
+	if _, err := s.Build(); err != nil {
+		t.Fatal(err)
+	}
+	type step struct {
+		name string
+		do   func() []string
+		// maxRendered bounds the pages rendered; full says everything is.
+		maxRendered int
+		full, body  bool
+		wantChanged string // an output file that must be reported changed
+		wantRemoved string
+	}
+	steps := []step{
+		{name: "body edit", maxRendered: 1, body: true, wantChanged: "en/articles/invoice-statuses/index.html", do: func() []string {
+			edit(t, root, statuses, func(s string) string {
+				return strings.Replace(s, "Most invoices pass these statuses within minutes.", "Most invoices pass these statuses within seconds.", 1)
+			})
+			return []string{statuses, statuses + ".tmp~"}
+		}},
+		{name: "new heading", maxRendered: 30, wantChanged: "en/articles/invoice-statuses/index.html", do: func() []string {
+			edit(t, root, statuses, func(s string) string { return s + "\n## A new heading\n\nMore text.\n" })
+			return []string{statuses}
+		}},
+		{name: "title edit", maxRendered: 40, wantChanged: "en/sections/sending/index.html", do: func() []string {
+			edit(t, root, statuses, func(s string) string {
+				return strings.Replace(s, "title: What the invoice statuses mean", "title: What invoice statuses mean", 1)
+			})
+			return []string{statuses}
+		}},
+		{name: "labels edit", maxRendered: 40, wantChanged: "en/labels/statuses/index.html", do: func() []string {
+			edit(t, root, statuses, func(s string) string {
+				return strings.Replace(s, "labels: [invoices]", "labels: [invoices, statuses]", 1)
+			})
+			return []string{statuses}
+		}},
+		{name: "weight edit", maxRendered: 40, do: func() []string {
+			edit(t, root, statuses, func(s string) string { return strings.Replace(s, "weight: 3", "weight: 99", 1) })
+			return []string{statuses}
+		}},
+		{name: "slug edit moves the page", maxRendered: 40, wantChanged: "en/articles/statuses/index.html", wantRemoved: "en/articles/invoice-statuses/index.html", do: func() []string {
+			edit(t, root, statuses, func(s string) string { return strings.Replace(s, "weight: 99", "weight: 99\nslug: statuses", 1) })
+			return []string{statuses}
+		}},
+		{name: "new article", maxRendered: 40, wantChanged: "en/articles/a-new-article/index.html", do: func() []string {
+			p := "content/en/invoices/sending/a-new-article.md"
+			if err := os.WriteFile(filepath.Join(root, p), []byte("---\ntitle: A new article\nlabels: [invoices]\n---\n\nSee [statuses](invoice-statuses.md#received-and-processing).\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return []string{p}
+		}},
+		{name: "renamed article", maxRendered: 40, wantChanged: "en/articles/a-renamed-article/index.html", wantRemoved: "en/articles/a-new-article/index.html", do: func() []string {
+			from, to := "content/en/invoices/sending/a-new-article.md", "content/en/invoices/sending/a-renamed-article.md"
+			if err := os.Rename(filepath.Join(root, from), filepath.Join(root, to)); err != nil {
+				t.Fatal(err)
+			}
+			return []string{from, to}
+		}},
+		{name: "deleted article", maxRendered: 40, wantRemoved: "en/articles/a-renamed-article/index.html", do: func() []string {
+			p := "content/en/invoices/sending/a-renamed-article.md"
+			if err := os.Remove(filepath.Join(root, p)); err != nil {
+				t.Fatal(err)
+			}
+			return []string{p}
+		}},
+		{name: "draft hidden", maxRendered: 40, wantRemoved: "en/articles/what-is-inexchange-network/index.html", do: func() []string {
+			edit(t, root, network, func(s string) string { return strings.Replace(s, "---\n", "---\ndraft: true\n", 1) })
+			return []string{network}
+		}},
+		{name: "section title", full: true, do: func() []string {
+			p := "content/en/invoices/sending/_index.md"
+			edit(t, root, p, func(s string) string { return strings.Replace(s, "title: ", "title: Outgoing – ", 1) })
+			return []string{p}
+		}},
+		{name: "new section folder", full: true, wantChanged: "en/sections/new-section/index.html", do: func() []string {
+			dir := "content/en/invoices/new-section"
+			if err := os.MkdirAll(filepath.Join(root, dir), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(root, dir, "_index.md"), []byte("---\ntitle: New section\n---\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(root, dir, "first.md"), []byte("---\ntitle: First in new section\n---\n\nHello.\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return []string{dir}
+		}},
+		{name: "removed section folder", full: true, wantRemoved: "en/sections/new-section/index.html", do: func() []string {
+			dir := "content/en/invoices/new-section"
+			if err := os.RemoveAll(filepath.Join(root, dir)); err != nil {
+				t.Fatal(err)
+			}
+			return []string{dir}
+		}},
+		{name: "layout edit", full: true, do: func() []string {
+			edit(t, root, "layouts/partials/breadcrumbs.html", func(s string) string { return strings.Replace(s, "<nav", "<nav data-edited", 1) })
+			return []string{"layouts/partials/breadcrumbs.html"}
+		}},
+		{name: "stylesheet edit", full: true, do: func() []string {
+			edit(t, root, "static/css/app.css", func(s string) string { return s + "\n.edited{color:red}\n" })
+			return []string{"static/css/app.css"}
+		}},
+		{name: "settings edit", full: true, do: func() []string {
+			edit(t, root, "content/_index.md", func(s string) string { return strings.Replace(s, "title: ", "title: The ", 1) })
+			return []string{"content/_index.md"}
+		}},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			u, err := s.Apply(st.do())
+			if err != nil {
+				t.Fatalf("Apply: %v", err)
+			}
+			if _, _, err := s.Finish(); err != nil {
+				t.Fatalf("Finish: %v", err)
+			}
+			if u.Full != st.full || u.BodyOnly != st.body {
+				t.Errorf("Full, BodyOnly = %v, %v, want %v, %v", u.Full, u.BodyOnly, st.full, st.body)
+			}
+			if !st.full && u.Rendered > st.maxRendered {
+				t.Errorf("rendered %d pages, want at most %d", u.Rendered, st.maxRendered)
+			}
+			if st.wantChanged != "" && !contains(u.Changed, st.wantChanged) {
+				t.Errorf("Changed = %v, want it to hold %s", u.Changed, st.wantChanged)
+			}
+			if st.wantRemoved != "" && !contains(u.Removed, st.wantRemoved) {
+				t.Errorf("Removed = %v, want it to hold %s", u.Removed, st.wantRemoved)
+			}
+			got := withoutSearch(s.Output())
+			sameOutput(t, got, withoutSearch(fresh(t, root)))
+		})
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// withoutSearch leaves out the search index, which IndexJob builds.
+func withoutSearch(m map[string][]byte) map[string][]byte {
+	out := map[string][]byte{}
+	for k, v := range m {
+		if !strings.HasPrefix(k, "search/") {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// TestSessionSearchIndex checks that the index built off the session's
+// goroutine is the one a fresh build writes.
+func TestSessionSearchIndex(t *testing.T) {
+	root := copySite(t, false)
+	s := NewSession(Options{Source: root, Now: testNow, Preview: true})
+	if _, err := s.Build(); err != nil {
+		t.Fatal(err)
+	}
+	edit(t, root, statuses, func(s string) string { return strings.Replace(s, "within minutes", "within zanzibarish minutes", 1) })
+	if _, err := s.Apply([]string{statuses}); err != nil {
+		t.Fatal(err)
+	}
+	_, job, err := s.Finish()
+	if err != nil || job == nil {
+		t.Fatalf("Finish: job %v, err %v", job, err)
+	}
+	job.Run()
+	u, err := s.Adopt(job)
+	if err != nil || u == nil {
+		t.Fatalf("Adopt: %v, %v", u, err)
+	}
+	if len(u.Changed) == 0 {
+		t.Error("a new word changed no search file")
+	}
+	sameOutput(t, s.Output(), fresh(t, root))
+}
+
+// TestSessionErrorsKeepLastGood breaks an article, checks that the error
+// names the place and the last good output stays, then fixes it.
+func TestSessionErrorsKeepLastGood(t *testing.T) {
+	root := copySite(t, false)
+	s := NewSession(Options{Source: root, Now: testNow, Preview: true})
+	first, err := s.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := "en/articles/invoice-statuses/index.html"
+	tests := []struct {
+		name     string
+		break_   func(string) string
+		wantLine int
+		kind     error
+	}{
+		{"unknown key", func(s string) string { return strings.Replace(s, "weight: 3", "weight: 3\ntittle: x", 1) }, 8, content.ErrUnknownKey},
+		{"broken link", func(s string) string { return s + "\nSee [nothing](nothing.md).\n" }, 0, content.ErrBrokenLink},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			orig, err := os.ReadFile(filepath.Join(root, statuses))
+			if err != nil {
+				t.Fatal(err)
+			}
+			edit(t, root, statuses, tt.break_)
+			_, err = s.Apply([]string{statuses})
+			var list content.List
+			if !errors.As(err, &list) || !errors.Is(err, tt.kind) {
+				t.Fatalf("Apply error = %v, want a content.List with %v", err, tt.kind)
+			}
+			e := list.Errors()[0]
+			if e.Path != statuses || tt.wantLine > 0 && e.Line != tt.wantLine {
+				t.Errorf("error at %s:%d, want %s:%d", e.Path, e.Line, statuses, tt.wantLine)
+			}
+			if !bytes.Equal(s.Output()[page], first.Output[page]) {
+				t.Error("the last good page was not kept")
+			}
+			if err := os.WriteFile(filepath.Join(root, statuses), orig, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Apply([]string{statuses}); err != nil {
+				t.Fatalf("Apply after the fix: %v", err)
+			}
+			sameOutput(t, withoutSearch(s.Output()), withoutSearch(fresh(t, root)))
+		})
+	}
+}
