@@ -1,0 +1,135 @@
+package e2e
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/inexchange/helpcenter/internal/build"
+	"github.com/inexchange/helpcenter/internal/cases"
+	"github.com/inexchange/helpcenter/internal/site"
+)
+
+// buildTime is the fixed clock of every build in the suite, so that
+// scheduled articles, "new hours from" notices and dates do not drift.
+var buildTime = time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+
+// fixture is the built sample site, served on loopback. Tests get it from
+// sampleSite, which builds it once.
+type fixture struct {
+	root   string     // repository root (content/, layouts/, static/)
+	public string     // the build's output folder
+	site   *site.Site // the site graph of the build, to find pages by kind
+	srv    *siteServer
+}
+
+var (
+	tmpOnce sync.Once
+	tmpDir  string
+	tmpErr  error
+
+	siteOnce sync.Once
+	siteFix  *fixture
+	siteErr  error
+
+	cleanups []func()
+	cleanMu  sync.Mutex
+)
+
+// TestMain runs the tests and then stops what they started: the site
+// servers, the browser and the temporary folder.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	cleanMu.Lock()
+	for i := len(cleanups) - 1; i >= 0; i-- {
+		cleanups[i]()
+	}
+	cleanMu.Unlock()
+	if tmpDir != "" {
+		_ = os.RemoveAll(tmpDir)
+	}
+	os.Exit(code)
+}
+
+// atExit registers f to run after every test has finished.
+func atExit(f func()) {
+	cleanMu.Lock()
+	cleanups = append(cleanups, f)
+	cleanMu.Unlock()
+}
+
+// suiteTemp returns the suite's temporary folder, shared by all tests and
+// removed by TestMain.
+func suiteTemp() (string, error) {
+	tmpOnce.Do(func() { tmpDir, tmpErr = os.MkdirTemp("", "helpcenter-e2e-") })
+	return tmpDir, tmpErr
+}
+
+// repoRoot is the repository root: this package lives in internal/e2e.
+func repoRoot() (string, error) {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		return "", fmt.Errorf("cannot find the source folder of internal/e2e")
+	}
+	return filepath.Abs(filepath.Join(filepath.Dir(file), "..", ".."))
+}
+
+// sampleSite builds the repository's sample site (once per test binary) and
+// serves it with the form handler mounted under /api/.
+func sampleSite(t testing.TB) *fixture {
+	t.Helper()
+	siteOnce.Do(func() { siteFix, siteErr = buildAndServe("sample") })
+	if siteErr != nil {
+		t.Fatalf("sample site: %v", siteErr)
+	}
+	return siteFix
+}
+
+// buildAndServe builds the site rooted at the repository root into a folder
+// of the suite's temporary folder named name and serves it.
+func buildAndServe(name string) (*fixture, error) {
+	root, err := repoRoot()
+	if err != nil {
+		return nil, err
+	}
+	return buildAndServeFrom(root, name)
+}
+
+// buildAndServeFrom builds the site rooted at source with the real pipeline
+// and serves it on 127.0.0.1 with the form handler in-process.
+func buildAndServeFrom(source, name string) (*fixture, error) {
+	tmp, err := suiteTemp()
+	if err != nil {
+		return nil, fmt.Errorf("creating the temporary folder: %w", err)
+	}
+	public := filepath.Join(tmp, name, "public")
+	res, err := build.Build(build.Options{Source: source, Dest: public, Now: buildTime})
+	if err != nil {
+		return nil, fmt.Errorf("building %s: %w", source, err)
+	}
+	root, err := repoRoot()
+	if err != nil {
+		return nil, err
+	}
+	api, err := cases.NewServer(cases.Config{
+		DB:         filepath.Join(tmp, name, "cases.db"),
+		RateLimits: cases.RateLimits{Off: true},
+		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("starting the form handler: %w", err)
+	}
+	atExit(func() { _ = api.Close() })
+	srv, err := startSiteServer(public, filepath.Join(root, "netlify.toml"), api)
+	if err != nil {
+		return nil, err
+	}
+	atExit(srv.Close)
+	return &fixture{root: source, public: public, site: res.Site, srv: srv}, nil
+}
