@@ -3,9 +3,120 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
+	"fmt"
 	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/inexchange/helpcenter/internal/build"
+	"github.com/inexchange/helpcenter/internal/cases"
+	"github.com/inexchange/helpcenter/internal/serve"
+	"github.com/inexchange/helpcenter/internal/watch"
 )
 
+// runServe builds the site into memory, serves it on --addr and rebuilds
+// what each saved change touches, telling open tabs to reload.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return errors.New("serve: not built yet")
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	var f siteFlags
+	f.register(fs)
+	addr := fs.String("addr", "127.0.0.1:1313", "address to listen on")
+	noAPI := fs.Bool("no-api", false, "do not run the form handler at /api/*")
+	if err := parse(fs, args, stderr); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return usageError{fmt.Errorf("listening on %s: %w (choose another --addr)", *addr, err)}
+	}
+	defer ln.Close()
+	url := "http://" + ln.Addr().String() + "/"
+
+	opts := f.options()
+	opts.Preview = true
+	opts.Dest = "" // serve writes nothing
+	w, err := watch.New(opts.Source, []string{"content", "layouts", "static"}, watch.Config{})
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+
+	start := time.Now()
+	sess := build.NewSession(opts)
+	first, berr := sess.Build()
+	var api http.Handler
+	if !*noAPI {
+		h, closeAPI, err := formHandler(ctx, url, stderr)
+		if err != nil {
+			return err
+		}
+		defer closeAPI()
+		api = h
+	}
+	srv := serve.New(sess, serve.Config{Source: opts.Source, API: api, Log: stderr}, first, berr)
+	if berr == nil {
+		warnings(stderr, first.Warnings)
+		fmt.Fprintf(stdout, "built %d files in %v; serving %s (drafts %v, future %v); watching content/, layouts/, static/\n",
+			len(first.Output), time.Since(start).Round(time.Millisecond), url, opts.Drafts, opts.Future)
+	} else {
+		fmt.Fprintf(stdout, "serving %s with build errors (fix them and save); watching content/, layouts/, static/\n", url)
+	}
+
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		for err := range w.Errors() {
+			fmt.Fprintf(stderr, "watch: %v\n", err)
+		}
+	}()
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	go func() { _ = srv.Run(runCtx, w.Changes()) }()
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_ = hs.Shutdown(sctx) // event streams end with the process
+	return nil
+}
+
+// formHandler runs the case form handler in-process with a throwaway
+// SQLite store and delivery that only logs.
+func formHandler(ctx context.Context, origin string, stderr io.Writer) (http.Handler, func(), error) {
+	dir, err := os.MkdirTemp("", "helpcenter-serve-")
+	if err != nil {
+		return nil, nil, fmt.Errorf("creating a temporary folder for the preview's cases: %w", err)
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	cs, err := cases.NewServer(cases.Config{DB: filepath.Join(dir, "cases.db"), Logger: log, AllowedOrigins: []string{origin[:len(origin)-1]}})
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, nil, fmt.Errorf("starting the preview's form handler: %w", err)
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = cs.Run(rctx)
+	}()
+	return cs, func() {
+		cancel()
+		<-done
+		_ = cs.Close()
+		_ = os.RemoveAll(dir)
+	}, nil
 }
