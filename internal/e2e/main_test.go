@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -37,6 +38,10 @@ var (
 	siteOnce sync.Once
 	siteFix  *fixture
 	siteErr  error
+
+	variantOnce sync.Once
+	variantFix  *fixture
+	variantErr  error
 
 	cleanups []func()
 	cleanMu  sync.Mutex
@@ -132,4 +137,77 @@ func buildAndServeFrom(source, name string) (*fixture, error) {
 	}
 	atExit(srv.Close)
 	return &fixture{root: source, public: public, site: res.Site, srv: srv}, nil
+}
+
+// The variant site is a copy of the sample site with two edits: both
+// system-requirements articles ask for Chrome 60 instead of 47 (the
+// compatibility banner's acceptance test), and an English-only article with
+// only two headings (no table of contents, no translation) is added.
+const (
+	variantShortSlug = "a-short-note"
+	variantShortFile = "content/en/getting-started/before-you-start/a-short-note.md"
+	variantShortText = `---
+title: A short note
+description: An article with two headings and no translation.
+date: 2026-11-01
+---
+
+A short article.
+
+## First heading
+
+Text.
+
+## Second heading
+
+More text.
+`
+)
+
+// variantSite builds and serves the variant site (once per test binary).
+func variantSite(t testing.TB) *fixture {
+	t.Helper()
+	variantOnce.Do(func() { variantFix, variantErr = buildVariant() })
+	if variantErr != nil {
+		t.Fatalf("variant site: %v", variantErr)
+	}
+	return variantFix
+}
+
+func buildVariant() (*fixture, error) {
+	root, err := repoRoot()
+	if err != nil {
+		return nil, err
+	}
+	tmp, err := suiteTemp()
+	if err != nil {
+		return nil, err
+	}
+	src := filepath.Join(tmp, "variant-src")
+	for _, dir := range []string{"content", "layouts", "static"} {
+		if err := os.CopyFS(filepath.Join(src, dir), os.DirFS(filepath.Join(root, dir))); err != nil {
+			return nil, fmt.Errorf("copying %s: %w", dir, err)
+		}
+	}
+	for _, rel := range []string{
+		"content/en/getting-started/before-you-start/system-requirements.md",
+		"content/sv/getting-started/before-you-start/system-requirements.md",
+	} {
+		p := filepath.Join(src, filepath.FromSlash(rel))
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		edited := strings.ReplaceAll(string(b), `chrome: "47"`, `chrome: "60"`)
+		if strings.Count(edited, `chrome: "60"`) != 2 {
+			return nil, fmt.Errorf("%s: expected chrome: \"47\" in supported and recommended; update the variant site of internal/e2e", rel)
+		}
+		if err := os.WriteFile(p, []byte(edited), 0o644); err != nil {
+			return nil, err
+		}
+	}
+	if err := os.WriteFile(filepath.Join(src, filepath.FromSlash(variantShortFile)), []byte(variantShortText), 0o644); err != nil {
+		return nil, err
+	}
+	return buildAndServeFrom(src, "variant")
 }

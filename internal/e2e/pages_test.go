@@ -75,15 +75,3 @@ func (f *fixture) plainArticle(t testing.TB, locale string) *site.Article {
 	t.Fatalf("the %s site has no plain article with a table of contents, a translation and a sibling", locale)
 	return nil
 }
-
-// shortArticle returns an article of locale with fewer than three headings.
-func (f *fixture) shortArticle(t testing.TB, locale string) *site.Article {
-	t.Helper()
-	for _, a := range f.locale(t, locale).Articles {
-		if a.Layout == "" && len(a.TOC) < 3 {
-			return a
-		}
-	}
-	t.Fatalf("the %s site has no article with fewer than three headings", locale)
-	return nil
-}
