@@ -344,6 +344,15 @@ func (tb *tab) setScreen(t testing.TB, w, h int64) {
 	})
 }
 
+// setTimezone emulates the reader's time zone ("" restores the machine's).
+func (tb *tab) setTimezone(t testing.TB, zone string) {
+	t.Helper()
+	tb.call(t, func(ctx context.Context) error {
+		_, err := chromedp.Call(ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: zone})
+		return err
+	})
+}
+
 // setScripts turns JavaScript on or off for the next navigations.
 func (tb *tab) setScripts(t testing.TB, on bool) {
 	t.Helper()
