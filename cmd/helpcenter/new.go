@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,7 +30,7 @@ func runNew(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	rel := strings.TrimSuffix(strings.Trim(filepath.ToSlash(fset.Arg(0)), "/"), ".md")
 	rel = strings.TrimPrefix(rel, "content/")
 	parts := strings.Split(rel, "/")
-	if len(parts) != 4 {
+	if len(parts) != 4 || slices.ContainsFunc(parts, func(p string) bool { return p == "" || p == "." || p == ".." }) {
 		return usageError{fmt.Errorf("%q: expected <locale>/<category>/<section>/<slug>, e.g. en/cases/submitting/attach-files", fset.Arg(0))}
 	}
 	if s := content.Slugify(parts[3]); s != parts[3] {
