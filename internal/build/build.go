@@ -216,7 +216,7 @@ func (b *Site) WriteTo(out render.Output) error {
 // writeAll writes files with several goroutines: creating many small
 // files is bound by the kernel, not the CPU, and overlaps well.
 func writeAll(out render.Output, files []assets.File) error {
-	const workers = 2
+	const workers = 8
 	var wg sync.WaitGroup
 	errs := make([]error, workers)
 	for w := 0; w < workers; w++ {
@@ -278,6 +278,11 @@ func Build(opts Options) (*Result, error) {
 	b, err := Load(opts)
 	if err != nil {
 		return nil, err
+	}
+	// Every body is rendered and checked: a one-off build needs the
+	// sources no more (serve keeps them, for incremental rebuilds).
+	for _, f := range b.Site.Articles {
+		f.File.Body = nil
 	}
 	out, err := NewDirOutput(opts.Dest)
 	if err != nil {

@@ -210,6 +210,8 @@ func ParseFile(p string, src []byte) (*File, List) {
 	// The body is the tail of src: share it rather than keep the front
 	// matter parser's larger buffer alive.
 	f.Body, f.BodyLine = src[len(src)-len(pr.body):], pr.bodyLine
+	f.fm.body = nil
+	f.fm.fmData = append([]byte(nil), pr.fmData...)
 	errs = append(errs, f.check()...)
 	return f, errs
 }

@@ -533,7 +533,7 @@ func (b *builder) related(l *Locale) {
 		if len(cands) > RelatedMax {
 			cands = cands[:RelatedMax]
 		}
-		a.Related = cands
+		a.Related = append([]*Article(nil), cands...) // not the large backing array
 	}
 }
 
