@@ -18,7 +18,9 @@ func Slugify(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	hyphen := false
-	for _, r := range norm.NFKD.String(s) {
+	// Invalid bytes first become spaces: norm leaves the letter after one
+	// undecomposed, and a second Slugify would then fold it differently.
+	for _, r := range norm.NFKD.String(strings.ToValidUTF8(s, " ")) {
 		r = unicode.ToLower(r)
 		switch {
 		case r < 128 && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9'):

@@ -37,6 +37,7 @@ func TestSlugify(t *testing.T) {
 		{"emoji dropped", "Support 🎉 hours", "support-hours"},
 		{"sami letters", "Ŋuvttat ŧ", "nuvttat-t"},
 		{"maltese h", "Ħal Saflieni", "hal-saflieni"},
+		{"invalid UTF-8", "caf\xe9 \xf2\u038a", "caf-\u03b9"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
