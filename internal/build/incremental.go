@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io/fs"
 	"maps"
 	"os"
@@ -53,18 +54,19 @@ type Session struct {
 	settings *content.File            // content/_index.md, or what stands in for it
 	docs     *docCache
 
-	good  *Site             // the site of the last good output
-	out   map[string][]byte // the last good output
-	clean bool              // good was built from the files as they are now
+	good   *Site             // the site of the last good output
+	sums   map[string]uint64 // the last good output: file → hash of its content
+	extras map[string]bool   // the files of the last Renderer.Extras
+	clean  bool              // good was built from the files as they are now
 	stale bool              // feeds, sitemaps and the search index lag the pages
 	gen   int               // counts good outputs, for IndexJob
 }
 
-// Update describes one finished step of a Session.
+// Update describes one finished step of a Session. The content of each
+// changed file went to the render.Output the step was given, which holds
+// nothing else: the caller keeps the output (helpcenter serve keeps it
+// in memory) and applies the step to it only when the step succeeds.
 type Update struct {
-	// Output is the whole output after the step: path below public/ →
-	// content. The map is never modified once returned.
-	Output map[string][]byte
 	// Changed lists the files added or changed, Removed those gone, sorted.
 	Changed, Removed []string
 	// Styles maps the old URL of each stylesheet to its new one when the
@@ -86,14 +88,12 @@ func NewSession(opts Options) *Session {
 	return &Session{opts: opts, root: os.DirFS(opts.Source), docs: &docCache{m: map[string]*docEntry{}}}
 }
 
-// Output returns the last good output, or nil before the first success.
-func (s *Session) Output() map[string][]byte { return s.out }
-
 // Site returns the site of the last good output, or nil.
 func (s *Session) Site() *Site { return s.good }
 
-// Build reads everything and renders every file.
-func (s *Session) Build() (*Update, error) {
+// Build reads everything and renders every file, writing those that
+// differ from the last good output (all of them, the first time) to out.
+func (s *Session) Build(out render.Output) (*Update, error) {
 	start := time.Now()
 	tree, errs := content.Load(s.root)
 	s.files, s.problems, s.settings = map[string]*content.File{}, map[string]content.List{}, nil
@@ -106,12 +106,12 @@ func (s *Session) Build() (*Update, error) {
 	for _, e := range errs {
 		s.problems[e.Path] = append(s.problems[e.Path], e)
 	}
-	return s.full(start, nil)
+	return s.full(start, nil, out)
 }
 
 // full loads the site from the parsed files with fresh templates and
 // assets and renders everything.
-func (s *Session) full(start time.Time, styles []string) (*Update, error) {
+func (s *Session) full(start time.Time, styles []string, w render.Output) (*Update, error) {
 	s.clean = false
 	b, err := load(s.opts, s.reuse(nil))
 	if err == nil && b == nil {
@@ -120,11 +120,22 @@ func (s *Session) full(start time.Time, styles []string) (*Update, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := newMemOutput()
-	if err := b.WriteTo(out); err != nil {
+	d := s.diff(w)
+	if err := b.WriteTo(d); err != nil {
 		return nil, err
 	}
-	u := s.publish(b, out.files, start)
+	extras := map[string]bool{}
+	pages := map[string]bool{}
+	for _, j := range b.Jobs {
+		pages[j.Name] = true
+	}
+	for name := range d.sums {
+		if !pages[name] && !strings.HasPrefix(name, "assets/") && !strings.HasPrefix(name, "search/") {
+			extras[name] = true
+		}
+	}
+	u := s.publish(b, d, d.sums, start)
+	s.extras = extras
 	u.Full, u.Rendered = true, len(b.Jobs)
 	if len(styles) > 0 {
 		u.Styles = stylesheets(s.good, b, styles)
@@ -158,26 +169,38 @@ func (s *Session) reuse(th *Site) reuse {
 	return r
 }
 
-// publish diffs a new output against the last good one and makes it the
-// last good one.
-func (s *Session) publish(b *Site, out map[string][]byte, start time.Time) *Update {
-	u := &Update{Output: out, Warnings: b.Warnings}
-	for name, data := range out {
-		if old, ok := s.out[name]; !ok || !bytes.Equal(old, data) {
-			u.Changed = append(u.Changed, name)
-		}
-	}
-	for name := range s.out {
-		if _, ok := out[name]; !ok {
+// diff starts a step that writes to w.
+func (s *Session) diff(w render.Output) *diffOutput {
+	return &diffOutput{old: s.sums, out: w, sums: map[string]uint64{}}
+}
+
+// publish makes sums (the whole output after a step that wrote d) the
+// last good output.
+func (s *Session) publish(b *Site, d *diffOutput, sums map[string]uint64, start time.Time) *Update {
+	u := &Update{Changed: d.changed, Warnings: b.Warnings}
+	for name := range s.sums {
+		if _, ok := sums[name]; !ok {
 			u.Removed = append(u.Removed, name)
 		}
 	}
 	sort.Strings(u.Changed)
 	sort.Strings(u.Removed)
-	s.out = out
+	s.sums = sums
 	s.gen++
 	u.Took = time.Since(start)
 	return u
+}
+
+// with returns the last good sums with d's files and without drop.
+func (s *Session) with(d *diffOutput, drop func(name string) bool) map[string]uint64 {
+	next := make(map[string]uint64, len(s.sums)+len(d.sums))
+	for name, sum := range s.sums {
+		if drop == nil || !drop(name) {
+			next[name] = sum
+		}
+	}
+	maps.Copy(next, d.sums)
+	return next
 }
 
 // change sorts the changed paths of one Apply.
@@ -229,14 +252,14 @@ func ignored(p string) bool {
 // paths below the site root, as a watcher reports them: changed,
 // created, removed or renamed files and folders). On error the last good
 // output stays and the error is a content.List when content is at fault.
-func (s *Session) Apply(paths []string) (*Update, error) {
+func (s *Session) Apply(paths []string, out render.Output) (*Update, error) {
 	start := time.Now()
-	if s.out == nil {
-		return s.Build()
+	if s.sums == nil {
+		return s.Build(out)
 	}
 	c := classify(paths)
 	if c.full {
-		return s.Build()
+		return s.Build(out)
 	}
 	structural, removed := false, false
 	var articles []string
@@ -266,17 +289,17 @@ func (s *Session) Apply(paths []string) (*Update, error) {
 		}
 	}
 	if c.theme {
-		return s.full(start, c.styles)
+		return s.full(start, c.styles, out)
 	}
 	if len(c.content) == 0 {
-		return &Update{Output: s.out, Warnings: s.good.Warnings, Took: time.Since(start)}, nil
+		return &Update{Warnings: s.good.Warnings, Took: time.Since(start)}, nil
 	}
 	if !structural && !removed && s.clean {
-		if u, ok := s.fast(articles, start); ok {
+		if u, ok := s.fast(articles, start, out); ok {
 			return u, nil
 		}
 	}
-	return s.rebuild(structural, start)
+	return s.rebuild(structural, start, out)
 }
 
 // setFile records a parsed file (nil when it could not be used).
@@ -340,7 +363,7 @@ func (s *Session) loadDir(dir string) error {
 // matter, same heading ids, same links. Those change nothing but the
 // article's own page (and, in Finish, feeds and the search index), so
 // the graph is updated in place and one page rendered per article.
-func (s *Session) fast(paths []string, start time.Time) (*Update, bool) {
+func (s *Session) fast(paths []string, start time.Time, w render.Output) (*Update, bool) {
 	type edit struct {
 		a        *site.Article
 		f        *content.File
@@ -369,10 +392,19 @@ func (s *Session) fast(paths []string, start time.Time) (*Update, bool) {
 			s.docs.put(e.oldFile, e.old)
 		}
 	}
-	jobs, err := s.good.Renderer.Jobs()
-	if err != nil {
-		undo()
-		return nil, false
+	// A page's data holds the article itself, whose body was just
+	// replaced; only a description made from the body (none written in
+	// the front matter) needs the page data made again.
+	jobs := s.good.Jobs
+	for _, e := range edits {
+		if e.a.Description == "" {
+			var err error
+			if jobs, err = s.good.Renderer.Jobs(); err != nil {
+				undo()
+				return nil, false
+			}
+			break
+		}
 	}
 	want := map[string]bool{}
 	for _, e := range edits {
@@ -384,15 +416,13 @@ func (s *Session) fast(paths []string, start time.Time) (*Update, bool) {
 			todo = append(todo, j)
 		}
 	}
-	out := newMemOutput()
-	if errs := s.good.Renderer.RenderAll(todo, out); len(errs) > 0 || len(todo) != len(edits) {
+	d := s.diff(w)
+	if errs := s.good.Renderer.RenderAll(todo, d); len(errs) > 0 || len(todo) != len(edits) {
 		undo()
 		return nil, false
 	}
-	next := maps.Clone(s.out)
-	maps.Copy(next, out.files)
 	s.good.Jobs = jobs
-	u := s.publish(s.good, next, start)
+	u := s.publish(s.good, d, s.with(d, nil), start)
 	u.Rendered, u.BodyOnly = len(todo), true
 	s.stale = true
 	return u, true
@@ -420,7 +450,7 @@ func sameRefs(a, b *markdown.Doc) bool {
 // assets and the Markdown of unchanged bodies, and renders the pages
 // whose data changed; when something every page shows changed it
 // renders everything.
-func (s *Session) rebuild(structural bool, start time.Time) (*Update, error) {
+func (s *Session) rebuild(structural bool, start time.Time, w render.Output) (*Update, error) {
 	s.clean = false
 	compat, _ := s.good.Assets.URL("js/compat.js")
 	b, err := load(s.opts, s.reuse(s.good))
@@ -428,7 +458,7 @@ func (s *Session) rebuild(structural bool, start time.Time) (*Update, error) {
 		return nil, err
 	}
 	if now, _ := b.Assets.URL("js/compat.js"); now != compat || structural || !sameSiteWide(s.good, b) {
-		return s.full(start, nil)
+		return s.full(start, nil, w)
 	}
 	old := make(map[string]*render.Page, len(s.good.Jobs))
 	for _, j := range s.good.Jobs {
@@ -440,21 +470,16 @@ func (s *Session) rebuild(structural bool, start time.Time) (*Update, error) {
 			todo = append(todo, j)
 		}
 	}
-	out := newMemOutput()
-	if errs := b.Renderer.RenderAll(todo, out); len(errs) > 0 {
+	d := s.diff(w)
+	if errs := b.Renderer.RenderAll(todo, d); len(errs) > 0 {
 		return nil, templateErrors(errs)
 	}
 	// Pages that are gone leave; assets, feeds and the search index stay
 	// until Finish.
-	next := maps.Clone(s.out)
 	for _, j := range b.Jobs {
 		delete(old, j.Name)
 	}
-	for name := range old {
-		delete(next, name)
-	}
-	maps.Copy(next, out.files)
-	u := s.publish(b, next, start)
+	u := s.publish(b, d, s.with(d, func(name string) bool { return old[name] != nil }), start)
 	u.Rendered = len(todo)
 	s.good, s.clean, s.stale = b, true, true
 	return u, nil
@@ -464,18 +489,20 @@ func (s *Session) rebuild(structural bool, start time.Time) (*Update, error) {
 // redirects) up to date after Apply and returns the search index to
 // build, off the session's goroutine, with IndexJob.Run; nil when
 // nothing lags.
-func (s *Session) Finish() (*Update, *IndexJob, error) {
+func (s *Session) Finish(w render.Output) (*Update, *IndexJob, error) {
 	if !s.stale || s.good == nil {
 		return nil, nil, nil
 	}
 	start := time.Now()
-	out := newMemOutput()
-	if err := s.good.Renderer.Extras(out); err != nil {
+	d := s.diff(w)
+	if err := s.good.Renderer.Extras(d); err != nil {
 		return nil, nil, err
 	}
-	next := maps.Clone(s.out)
-	maps.Copy(next, out.files)
-	u := s.publish(s.good, next, start)
+	u := s.publish(s.good, d, s.with(d, func(name string) bool { return s.extras[name] }), start)
+	s.extras = map[string]bool{}
+	for name := range d.sums {
+		s.extras[name] = true
+	}
 	s.stale = false
 	type input struct {
 		locale   string
@@ -517,26 +544,23 @@ func (j *IndexJob) Run() {
 	j.took = time.Since(start)
 }
 
-// Adopt publishes a finished IndexJob unless a newer site state has been
-// published since it started (nil, nil then: a newer job follows).
-func (s *Session) Adopt(j *IndexJob) (*Update, error) {
+// Adopt writes a finished IndexJob's changed files to w unless a newer
+// site state has been published since it started (nil, nil then: a
+// newer job follows).
+func (s *Session) Adopt(j *IndexJob, w render.Output) (*Update, error) {
 	if j.err != nil {
 		return nil, j.err
 	}
 	if j.gen != s.gen {
 		return nil, nil
 	}
-	next := maps.Clone(s.out)
-	for name := range next {
-		if strings.HasPrefix(name, "search/") {
-			delete(next, name)
+	d := s.diff(w)
+	for _, f := range j.files {
+		if err := d.WriteFile(f.Name, f.Data); err != nil {
+			return nil, err
 		}
 	}
-	for _, f := range j.files {
-		next[f.Name] = f.Data
-	}
-	s.good.Extra = j.files
-	u := s.publish(s.good, next, time.Now().Add(-j.took))
+	u := s.publish(s.good, d, s.with(d, func(name string) bool { return strings.HasPrefix(name, "search/") }), time.Now().Add(-j.took))
 	return u, nil
 }
 
@@ -664,20 +688,32 @@ func samePage(a, b *render.Page) bool {
 	return true
 }
 
-// memOutput collects rendered files in memory.
-type memOutput struct {
-	mu    sync.Mutex
-	files map[string][]byte
+// diffOutput passes on the files of a step whose content differs from
+// the last good output, and records the hash of every file written.
+type diffOutput struct {
+	old     map[string]uint64
+	out     render.Output
+	mu      sync.Mutex
+	sums    map[string]uint64
+	changed []string
 }
 
-func newMemOutput() *memOutput { return &memOutput{files: map[string][]byte{}} }
+var sumSeed = maphash.MakeSeed()
 
 // WriteFile implements render.Output.
-func (o *memOutput) WriteFile(name string, data []byte) error {
-	o.mu.Lock()
-	o.files[name] = data
-	o.mu.Unlock()
-	return nil
+func (d *diffOutput) WriteFile(name string, data []byte) error {
+	sum := maphash.Bytes(sumSeed, data)
+	d.mu.Lock()
+	d.sums[name] = sum
+	old, ok := d.old[name]
+	if !ok || old != sum {
+		d.changed = append(d.changed, name)
+	}
+	d.mu.Unlock()
+	if ok && old == sum {
+		return nil
+	}
+	return d.out.WriteFile(name, data)
 }
 
 // docCache remembers each file's rendered Markdown with the URLs its

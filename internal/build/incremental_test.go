@@ -3,10 +3,12 @@ package build
 import (
 	"bytes"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -36,11 +38,34 @@ var testNow = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
 func fresh(t *testing.T, root string) map[string][]byte {
 	t.Helper()
 	s := NewSession(Options{Source: root, Now: testNow, Preview: true})
-	u, err := s.Build()
+	o := newOutput()
+	u, err := s.Build(o)
 	if err != nil {
 		t.Fatalf("fresh build: %v", err)
 	}
-	return u.Output
+	o.apply(u)
+	return o.files
+}
+
+// output keeps what a session's steps write, as helpcenter serve does:
+// a step's files are staged and applied with its Update.
+type output struct {
+	files map[string][]byte
+	stage *memOutput
+}
+
+func newOutput() *output { return &output{files: map[string][]byte{}, stage: newMemOutput()} }
+
+func (o *output) WriteFile(name string, data []byte) error { return o.stage.WriteFile(name, data) }
+
+func (o *output) apply(u *Update) {
+	if u != nil {
+		for _, n := range u.Removed {
+			delete(o.files, n)
+		}
+		maps.Copy(o.files, o.stage.files)
+	}
+	o.stage = newMemOutput()
 }
 
 func sameOutput(t *testing.T, got, want map[string][]byte) {
@@ -107,9 +132,12 @@ const (
 func TestSessionMatchesFreshBuild(t *testing.T) {
 	root := copySite(t, true)
 	s := NewSession(Options{Source: root, Now: testNow, Preview: true})
-	if _, err := s.Build(); err != nil {
+	o := newOutput()
+	u, err := s.Build(o)
+	if err != nil {
 		t.Fatal(err)
 	}
+	o.apply(u)
 	type step struct {
 		name string
 		do   func() []string
@@ -215,13 +243,16 @@ func TestSessionMatchesFreshBuild(t *testing.T) {
 	}
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
-			u, err := s.Apply(st.do())
+			u, err := s.Apply(st.do(), o)
 			if err != nil {
 				t.Fatalf("Apply: %v", err)
 			}
-			if _, _, err := s.Finish(); err != nil {
+			o.apply(u)
+			fu, _, err := s.Finish(o)
+			if err != nil {
 				t.Fatalf("Finish: %v", err)
 			}
+			o.apply(fu)
 			if u.Full != st.full || u.BodyOnly != st.body {
 				t.Errorf("Full, BodyOnly = %v, %v, want %v, %v", u.Full, u.BodyOnly, st.full, st.body)
 			}
@@ -234,8 +265,10 @@ func TestSessionMatchesFreshBuild(t *testing.T) {
 			if st.wantRemoved != "" && !contains(u.Removed, st.wantRemoved) {
 				t.Errorf("Removed = %v, want it to hold %s", u.Removed, st.wantRemoved)
 			}
-			got := withoutSearch(s.Output())
-			sameOutput(t, got, withoutSearch(fresh(t, root)))
+			if len(o.files) == 0 {
+				t.Fatal("no output")
+			}
+			sameOutput(t, withoutSearch(o.files), withoutSearch(fresh(t, root)))
 		})
 	}
 }
@@ -265,26 +298,31 @@ func withoutSearch(m map[string][]byte) map[string][]byte {
 func TestSessionSearchIndex(t *testing.T) {
 	root := copySite(t, false)
 	s := NewSession(Options{Source: root, Now: testNow, Preview: true})
-	if _, err := s.Build(); err != nil {
+	o := newOutput()
+	u, err := s.Build(o)
+	if err != nil {
 		t.Fatal(err)
 	}
+	o.apply(u)
 	edit(t, root, statuses, func(s string) string { return strings.Replace(s, "within minutes", "within zanzibarish minutes", 1) })
-	if _, err := s.Apply([]string{statuses}); err != nil {
+	if u, err = s.Apply([]string{statuses}, o); err != nil {
 		t.Fatal(err)
 	}
-	_, job, err := s.Finish()
+	o.apply(u)
+	u, job, err := s.Finish(o)
 	if err != nil || job == nil {
 		t.Fatalf("Finish: job %v, err %v", job, err)
 	}
+	o.apply(u)
 	job.Run()
-	u, err := s.Adopt(job)
-	if err != nil || u == nil {
+	if u, err = s.Adopt(job, o); err != nil || u == nil {
 		t.Fatalf("Adopt: %v, %v", u, err)
 	}
+	o.apply(u)
 	if len(u.Changed) == 0 {
 		t.Error("a new word changed no search file")
 	}
-	sameOutput(t, s.Output(), fresh(t, root))
+	sameOutput(t, o.files, fresh(t, root))
 }
 
 // TestSessionErrorsKeepLastGood breaks an article, checks that the error
@@ -292,11 +330,14 @@ func TestSessionSearchIndex(t *testing.T) {
 func TestSessionErrorsKeepLastGood(t *testing.T) {
 	root := copySite(t, false)
 	s := NewSession(Options{Source: root, Now: testNow, Preview: true})
-	first, err := s.Build()
+	o := newOutput()
+	u, err := s.Build(o)
 	if err != nil {
 		t.Fatal(err)
 	}
+	o.apply(u)
 	page := "en/articles/invoice-statuses/index.html"
+	good := o.files[page]
 	tests := []struct {
 		name     string
 		break_   func(string) string
@@ -313,7 +354,8 @@ func TestSessionErrorsKeepLastGood(t *testing.T) {
 				t.Fatal(err)
 			}
 			edit(t, root, statuses, tt.break_)
-			_, err = s.Apply([]string{statuses})
+			_, err = s.Apply([]string{statuses}, o)
+			o.apply(nil) // a failed step publishes nothing
 			var list content.List
 			if !errors.As(err, &list) || !errors.Is(err, tt.kind) {
 				t.Fatalf("Apply error = %v, want a content.List with %v", err, tt.kind)
@@ -322,16 +364,38 @@ func TestSessionErrorsKeepLastGood(t *testing.T) {
 			if e.Path != statuses || tt.wantLine > 0 && e.Line != tt.wantLine {
 				t.Errorf("error at %s:%d, want %s:%d", e.Path, e.Line, statuses, tt.wantLine)
 			}
-			if !bytes.Equal(s.Output()[page], first.Output[page]) {
+			if !bytes.Equal(o.files[page], good) {
 				t.Error("the last good page was not kept")
 			}
 			if err := os.WriteFile(filepath.Join(root, statuses), orig, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := s.Apply([]string{statuses}); err != nil {
+			u, err := s.Apply([]string{statuses}, o)
+			if err != nil {
 				t.Fatalf("Apply after the fix: %v", err)
 			}
-			sameOutput(t, withoutSearch(s.Output()), withoutSearch(fresh(t, root)))
+			o.apply(u)
+			fu, _, err := s.Finish(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o.apply(fu)
+			sameOutput(t, withoutSearch(o.files), withoutSearch(fresh(t, root)))
 		})
 	}
+}
+
+// memOutput collects files in memory.
+type memOutput struct {
+	mu    sync.Mutex
+	files map[string][]byte
+}
+
+func newMemOutput() *memOutput { return &memOutput{files: map[string][]byte{}} }
+
+func (o *memOutput) WriteFile(name string, data []byte) error {
+	o.mu.Lock()
+	o.files[name] = data
+	o.mu.Unlock()
+	return nil
 }

@@ -76,7 +76,7 @@ type Server struct {
 
 // snapshot is what requests see: never modified once published.
 type snapshot struct {
-	files   map[string][]byte
+	files   map[string]file
 	aliases map[string]string
 	locales map[string]bool
 	errors  []ErrorView
@@ -107,22 +107,25 @@ type SourceLine struct {
 	Current bool   `json:"current,omitempty"`
 }
 
-// New returns a server for a session on which Build has run (successfully
-// or not: err is its error).
-func New(sess *build.Session, cfg Config, first *build.Update, err error) *Server {
+// New builds the site with a new session and returns a server for it,
+// with the build's update (nil and the error when it failed: the server
+// then shows the errors until a change fixes them).
+func New(opts build.Options, cfg Config) (*Server, *build.Update, error) {
 	if cfg.Log == nil {
 		cfg.Log = io.Discard
 	}
 	var b [8]byte
 	_, _ = rand.Read(b[:])
-	s := &Server{cfg: cfg, sess: sess, id: hex.EncodeToString(b[:]), clients: map[chan event]bool{}}
+	s := &Server{cfg: cfg, sess: build.NewSession(opts), id: hex.EncodeToString(b[:]), clients: map[chan event]bool{}}
 	s.state.Store(&snapshot{})
+	st := newStage()
+	u, err := s.sess.Build(st)
 	if err != nil {
 		s.fail(err)
-	} else {
-		s.publish(first, false)
+		return s, nil, err
 	}
-	return s
+	s.publish(u, st, false)
+	return s, u, nil
 }
 
 // Run applies batches of changed paths until ctx ends or changes closes.
@@ -142,7 +145,7 @@ func (s *Server) Run(ctx context.Context, changes <-chan []string) error {
 			indexed <- j
 		}()
 	}
-	if _, job, err := s.sess.Finish(); err == nil && job != nil {
+	if _, job, err := s.sess.Finish(newStage()); err == nil && job != nil {
 		start(job)
 	}
 	for {
@@ -156,11 +159,12 @@ func (s *Server) Run(ctx context.Context, changes <-chan []string) error {
 			s.apply(batch, start)
 		case j := <-indexed:
 			running = false
-			u, err := s.sess.Adopt(j)
+			st := newStage()
+			u, err := s.sess.Adopt(j, st)
 			if err != nil {
 				fmt.Fprintf(s.cfg.Log, "search index: %v\n", err)
 			} else if u != nil {
-				s.publish(u, false)
+				s.publish(u, st, false)
 			}
 			if pending != nil {
 				next := pending
@@ -172,20 +176,22 @@ func (s *Server) Run(ctx context.Context, changes <-chan []string) error {
 }
 
 func (s *Server) apply(batch []string, start func(*build.IndexJob)) {
-	u, err := s.sess.Apply(batch)
+	st := newStage()
+	u, err := s.sess.Apply(batch, st)
 	if err != nil {
 		s.fail(err)
 		return
 	}
-	s.publish(u, true)
+	s.publish(u, st, true)
 	s.logUpdate(u, batch)
-	fu, job, err := s.sess.Finish()
+	st = newStage()
+	fu, job, err := s.sess.Finish(st)
 	if err != nil {
 		s.fail(err)
 		return
 	}
 	if fu != nil {
-		s.publish(fu, false)
+		s.publish(fu, st, false)
 	}
 	if job != nil {
 		start(job)
@@ -220,10 +226,11 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// publish makes u's output current and, when notify is set, tells tabs.
-func (s *Server) publish(u *build.Update, notify bool) {
+// publish applies a step's update and files and, when notify is set,
+// tells tabs what changed.
+func (s *Server) publish(u *build.Update, st *stage, notify bool) {
 	old := s.state.Load()
-	next := &snapshot{files: u.Output, aliases: map[string]string{}, locales: map[string]bool{}}
+	next := &snapshot{files: st.merge(old.files, u.Removed), aliases: map[string]string{}, locales: map[string]bool{}}
 	if b := s.sess.Site(); b != nil {
 		for _, a := range b.Site.Aliases {
 			next.aliases[a.From] = a.To
@@ -402,8 +409,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case strings.HasSuffix(p, "/"):
 		name += "/index.html"
 	}
-	if data, ok := st.files[name]; ok {
-		s.file(w, r, name, data, http.StatusOK)
+	if f, ok := st.files[name]; ok {
+		s.file(w, r, name, f, http.StatusOK)
 		return
 	}
 	if to, ok := st.aliases[p]; ok {
@@ -424,8 +431,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			nf = loc + "/404.html"
 		}
 	}
-	if data, ok := st.files[nf]; ok {
-		s.file(w, r, nf, data, http.StatusNotFound)
+	if f, ok := st.files[nf]; ok {
+		s.file(w, r, nf, f, http.StatusNotFound)
 		return
 	}
 	http.NotFound(w, r)
@@ -437,13 +444,13 @@ func (s *Server) static(w http.ResponseWriter, ctype string, data []byte) {
 	_, _ = w.Write(data)
 }
 
-func (s *Server) file(w http.ResponseWriter, r *http.Request, name string, data []byte, code int) {
+func (s *Server) file(w http.ResponseWriter, r *http.Request, name string, f file, code int) {
 	ctype := mime.TypeByExtension(path.Ext(name))
 	switch {
 	case path.Ext(name) == ".html":
 		ctype = "text/html; charset=utf-8"
 	case ctype == "":
-		ctype = http.DetectContentType(data)
+		ctype = http.DetectContentType(f.raw())
 	}
 	h := w.Header()
 	h.Set("Content-Type", ctype)
@@ -453,10 +460,7 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request, name string, data 
 	} else {
 		h.Set("Cache-Control", "no-cache")
 	}
-	w.WriteHeader(code)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(data)
-	}
+	f.write(w, r, code)
 }
 
 var noSitePage = template.Must(template.New("").Parse(`<!DOCTYPE html>
