@@ -58,8 +58,8 @@ type Session struct {
 	sums   map[string]uint64 // the last good output: file → hash of its content
 	extras map[string]bool   // the files of the last Renderer.Extras
 	clean  bool              // good was built from the files as they are now
-	stale bool              // feeds, sitemaps and the search index lag the pages
-	gen   int               // counts good outputs, for IndexJob
+	stale  bool              // feeds, sitemaps and the search index lag the pages
+	gen    int               // counts good outputs, for IndexJob
 }
 
 // Update describes one finished step of a Session. The content of each
