@@ -156,7 +156,8 @@ func load(opts Options, re reuse) (*Site, error) {
 			if l == "" {
 				l = locales[0]
 			}
-			return re.markdown(fmt.Sprint(tree.Settings.Settings.UnsafeHTML, l, callouts[l]), r, f, resolve)
+			howTo := f.Article != nil && f.Article.Layout == "how-to"
+			return re.markdown(fmt.Sprint(tree.Settings.Settings.UnsafeHTML, l, callouts[l], howTo), r, f, resolve)
 		}
 	}
 	s, serrs := site.Build(tree, sopts)

@@ -158,6 +158,7 @@ const (
 // parsed is the outcome of splitting and decoding one file's front matter.
 type parsed struct {
 	format   fmFormat
+	openLine int    // line of the opening delimiter (1-based)
 	fmLine   int    // line of the first front-matter data line (1-based)
 	fmData   []byte // the raw front matter
 	body     []byte
@@ -196,6 +197,7 @@ func decodeFrontMatter(path string, src []byte, v any) (parsed, List) {
 		}
 		first = string(bytes.TrimSpace(rest))
 	}
+	p.openLine = line
 	switch first {
 	case "---", "---yaml":
 		p.format, p.fmLine = fmYAML, line+1

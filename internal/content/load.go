@@ -70,6 +70,9 @@ func Load(fsys fs.FS) (*Tree, List) {
 	var errs List
 	err := fs.WalkDir(fsys, Dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
+			if p == Dir {
+				return err
+			}
 			errs = append(errs, &Error{Path: p, Err: fmt.Errorf("reading: %w", err)})
 			return nil
 		}
@@ -212,6 +215,12 @@ func ParseFile(p string, src []byte) (*File, List) {
 	f.Body, f.BodyLine = src[len(src)-len(pr.body):], pr.bodyLine
 	f.fm.body = nil
 	f.fm.fmData = append([]byte(nil), pr.fmData...)
+	for _, e := range errs {
+		if errors.Is(e, ErrFrontMatter) {
+			// Undecodable front matter: anything check said would be noise.
+			return f, errs
+		}
+	}
 	errs = append(errs, f.check()...)
 	return f, errs
 }
@@ -222,7 +231,7 @@ func (f *File) check() List {
 	line := func(key string) int { return f.KeyLine(key) }
 	need := func(title, hint string) {
 		if strings.TrimSpace(title) == "" {
-			errs = append(errs, Errorf(f.Path, f.fm.fmLine-1, 1, ErrMissingKey, hint, "missing required key %q", "title"))
+			errs = append(errs, Errorf(f.Path, f.fm.openLine, 1, ErrMissingKey, hint, "missing required key %q", "title"))
 		}
 	}
 	switch f.Kind {

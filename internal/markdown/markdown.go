@@ -41,6 +41,9 @@ type Config struct {
 	// CalloutTitles maps a callout kind ("note", "tip", "warning",
 	// "important", "caution") to its localized title.
 	CalloutTitles map[string]string
+	// StepIDs gives the items of the first ordered list the ids step-1,
+	// step-2, …, which schema.org HowTo steps link to.
+	StepIDs bool
 }
 
 // Heading is one heading of a document.
@@ -75,7 +78,8 @@ type Resolver func(target string) (url string, ok bool)
 
 // Renderer converts Markdown for one locale. It is safe for concurrent use.
 type Renderer struct {
-	md goldmark.Markdown
+	md      goldmark.Markdown
+	stepIDs bool
 }
 
 var stateKey = parser.NewContextKey()
@@ -85,6 +89,8 @@ type state struct {
 	rel     string
 	resolve Resolver
 	doc     *Doc
+	stepIDs bool
+	ids     *ids
 }
 
 // New builds the site's one goldmark configuration for a locale.
@@ -113,7 +119,7 @@ func New(c Config) *Renderer {
 		),
 		goldmark.WithRendererOptions(rOpts...),
 	)
-	return &Renderer{md: md}
+	return &Renderer{md: md, stepIDs: c.StepIDs}
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -122,8 +128,9 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // path), resolving .md links with resolve.
 func (r *Renderer) Render(body []byte, rel string, resolve Resolver) (*Doc, error) {
 	doc := &Doc{IDs: map[string]bool{}}
-	ctx := parser.NewContext(parser.WithIDs(&ids{used: doc.IDs}))
-	ctx.Set(stateKey, &state{rel: rel, resolve: resolve, doc: doc})
+	gen := &ids{used: doc.IDs}
+	ctx := parser.NewContext(parser.WithIDs(gen))
+	ctx.Set(stateKey, &state{rel: rel, resolve: resolve, doc: doc, stepIDs: r.stepIDs, ids: gen})
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
@@ -182,6 +189,7 @@ func (transformer) Transform(node *ast.Document, reader text.Reader, pc parser.C
 	}
 	var txt strings.Builder
 	stepsDone := false
+	headingIDs := map[string]bool{}
 	_ = ast.Walk(node, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			if n.Type() == ast.TypeBlock && txt.Len() > 0 && !strings.HasSuffix(txt.String(), "\n") {
@@ -193,7 +201,15 @@ func (transformer) Transform(node *ast.Document, reader text.Reader, pc parser.C
 		case *ast.Heading:
 			id, _ := n.AttributeString("id")
 			idb, _ := id.([]byte)
-			doc.Headings = append(doc.Headings, Heading{Level: n.Level, ID: string(idb), Text: plainText(n, src)})
+			text := plainText(n, src)
+			// Hand-written ids ({#id}) may repeat an earlier id or be
+			// empty: make every id unique and non-empty.
+			if len(idb) == 0 || headingIDs[string(idb)] {
+				idb = st.ids.Generate([]byte(text), ast.KindHeading) // unique among all ids so far
+				n.SetAttributeString("id", idb)
+			}
+			headingIDs[string(idb)] = true
+			doc.Headings = append(doc.Headings, Heading{Level: n.Level, ID: string(idb), Text: text})
 		case *ast.Link:
 			st.rewrite(n, src)
 		case *ast.List:
@@ -201,6 +217,10 @@ func (transformer) Transform(node *ast.Document, reader text.Reader, pc parser.C
 				stepsDone = true
 				for it := n.FirstChild(); it != nil; it = it.NextSibling() {
 					doc.Steps = append(doc.Steps, strings.TrimSpace(plainText(it, src)))
+					if st.stepIDs {
+						it.SetAttributeString("id", []byte("step-"+itoa(len(doc.Steps))))
+						doc.IDs["step-"+itoa(len(doc.Steps))] = true
+					}
 				}
 			}
 		case *ast.Text:

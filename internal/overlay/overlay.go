@@ -4,6 +4,7 @@ package overlay
 
 import (
 	"errors"
+	"io"
 	"io/fs"
 	"sort"
 )
@@ -14,24 +15,30 @@ type FS struct {
 	Upper, Lower fs.FS
 }
 
-// Open implements fs.FS.
+// Open implements fs.FS. A folder that either layer has opens as the
+// merged listing of both.
 func (o FS) Open(name string) (fs.File, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+	}
 	f, err := o.Upper.Open(name)
 	if err == nil {
 		st, serr := f.Stat()
-		if serr == nil && !st.IsDir() {
+		if serr != nil {
+			_ = f.Close()
+			return nil, serr
+		}
+		if !st.IsDir() {
 			return f, nil
 		}
+		entries, rerr := o.ReadDir(name)
 		_ = f.Close()
-		if serr == nil && st.IsDir() {
-			// A directory: prefer the lower one's handle only when the upper lacks it.
-			if lf, lerr := o.Lower.Open(name); lerr == nil {
-				return lf, nil
-			}
-			return o.Upper.Open(name)
+		if rerr != nil {
+			return nil, rerr
 		}
+		return &dir{info: st, entries: entries}, nil
 	}
-	if !errors.Is(err, fs.ErrNotExist) && err != nil {
+	if !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
 	return o.Lower.Open(name)
@@ -66,4 +73,34 @@ func (o FS) ReadDir(name string) ([]fs.DirEntry, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name() < out[j].Name() })
 	return out, nil
+}
+
+// dir is an open folder of the overlay: its listing is both layers'.
+type dir struct {
+	info    fs.FileInfo
+	entries []fs.DirEntry
+	off     int
+}
+
+func (d *dir) Stat() (fs.FileInfo, error) { return d.info, nil }
+func (d *dir) Close() error               { return nil }
+func (d *dir) Read([]byte) (int, error) {
+	return 0, &fs.PathError{Op: "read", Path: d.info.Name(), Err: errors.New("is a directory")}
+}
+
+// ReadDir implements fs.ReadDirFile.
+func (d *dir) ReadDir(n int) ([]fs.DirEntry, error) {
+	rest := d.entries[d.off:]
+	if n <= 0 {
+		d.off = len(d.entries)
+		return rest, nil
+	}
+	if len(rest) == 0 {
+		return nil, io.EOF
+	}
+	if n > len(rest) {
+		n = len(rest)
+	}
+	d.off += n
+	return rest[:n], nil
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -228,13 +229,13 @@ func excerpt(s string, n int) string {
 		}
 	}
 	if len(r) <= n {
-		return string(r)
+		return strings.TrimSpace(string(r))
 	}
 	cut := n
 	for cut > n/2 && r[cut] != ' ' {
 		cut--
 	}
-	return string(r[:cut]) + "…"
+	return strings.TrimSpace(string(r[:cut])) + "…"
 }
 
 // RenderPage executes and minifies one page.

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/inexchange/helpcenter/internal/content"
 	"github.com/inexchange/helpcenter/internal/markdown"
@@ -318,8 +319,12 @@ func (b *builder) translations() {
 func (b *builder) render() {
 	s := b.site
 	renderers := map[string]*markdown.Renderer{}
+	howTo := map[string]*markdown.Renderer{} // how-to articles: their steps get ids
 	for _, l := range s.Locales {
-		renderers[l.Code] = markdown.New(markdown.Config{UnsafeHTML: s.Settings.UnsafeHTML, Locale: l.Code, CalloutTitles: b.opts.CalloutTitles[l.Code]})
+		c := markdown.Config{UnsafeHTML: s.Settings.UnsafeHTML, Locale: l.Code, CalloutTitles: b.opts.CalloutTitles[l.Code]}
+		renderers[l.Code] = markdown.New(c)
+		c.StepIDs = true
+		howTo[l.Code] = markdown.New(c)
 	}
 	resolve := func(target string) (string, bool) {
 		p, ok := b.pages[target]
@@ -343,6 +348,10 @@ func (b *builder) render() {
 			jobs = append(jobs, job{sec.File, r, func(d *markdown.Doc) { sec.Intro = template.HTML(d.HTML) }})
 		}
 		for _, a := range l.Articles {
+			r := r
+			if a.Layout == "how-to" {
+				r = howTo[l.Code]
+			}
 			jobs = append(jobs, job{a.File, r, func(d *markdown.Doc) {
 				a.doc = d
 				a.SetBody(a.File, d)
@@ -463,7 +472,7 @@ func position(f *content.File, off int) (int, int) {
 	}
 	before := f.Body[:off]
 	line := f.BodyLine + bytes.Count(before, []byte{'\n'})
-	col := off - bytes.LastIndexByte(before, '\n')
+	col := utf8.RuneCount(before[bytes.LastIndexByte(before, '\n')+1:]) + 1 // characters, as editors count
 	return line, col
 }
 
