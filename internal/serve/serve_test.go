@@ -26,6 +26,7 @@ import (
 // the sample site, with a file watcher and one open event stream.
 type harness struct {
 	t      *testing.T
+	srv    *Server
 	root   string
 	base   string
 	events chan sse
@@ -85,6 +86,7 @@ func start(t *testing.T, api http.Handler) *harness {
 	hs := &http.Server{Handler: srv}
 	go func() { _ = hs.Serve(ln) }()
 	h.base = "http://" + ln.Addr().String()
+	h.srv = srv
 	t.Cleanup(func() {
 		_ = hs.Close()
 		cancel()
