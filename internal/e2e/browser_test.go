@@ -12,7 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
@@ -116,6 +118,9 @@ func openTab(t testing.TB, f *fixture, extra ...*fixture) *tab {
 	}
 	ctx, cancel := chromedp.NewContext(b, chromedp.WithListener(tb.record))
 	t.Cleanup(cancel)
+	// Whatever the test did not check yet (it may have stopped early) is
+	// reported when it ends.
+	t.Cleanup(func() { tb.checkClean(t) })
 	tb.ctx = ctx
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("opening a tab: %v", err)
@@ -217,6 +222,24 @@ func (tb *tab) requestsSince(n int) []*network.Request {
 	defer tb.mu.Unlock()
 	return append([]*network.Request(nil), tb.requests[n:]...)
 }
+
+// enterKey presses Enter as a keyboard does: one keyDown that carries the
+// text "\r" and a keyUp, so a page that cancels the keydown also cancels
+// the keypress, as in a real browser. (chromedp.KeyEvent sends a separate
+// char event, which would submit a form even after the keydown was
+// cancelled.)
+var enterKey = chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+	for _, typ := range []input.DispatchKeyEventType{input.DispatchKeyEventTypeKeyDown, input.DispatchKeyEventTypeKeyUp} {
+		p := input.DispatchKeyEventParams{Type: typ, Key: "Enter", Code: "Enter", WindowsVirtualKeyCode: 13, NativeVirtualKeyCode: 13}
+		if typ == input.DispatchKeyEventTypeKeyDown {
+			p.Text, p.UnmodifiedText = "\r", "\r"
+		}
+		if _, err := cdp.Call(ctx, t, input.DispatchKeyEvent, p); err != nil {
+			return err
+		}
+	}
+	return nil
+})
 
 // timeout returns a context for one browser step.
 func (tb *tab) timeout() (context.Context, context.CancelFunc) {

@@ -121,7 +121,7 @@ func TestCompatBannerKeyboard(t *testing.T) {
 		t.Fatal("ten Tabs did not reach the banner's dismiss button")
 	}
 	checkFocusVisible(t, tb)
-	tb.do(t, chromedp.KeyEvent(kb.Enter))
+	tb.do(t, enterKey)
 	if readBanner(t, tb).Visible {
 		t.Fatal("Enter on the dismiss button left the banner visible")
 	}

@@ -136,7 +136,7 @@ func TestSkipLink(t *testing.T) {
 				t.Error("the focused skip link is not visible in the viewport")
 			}
 			checkFocusVisible(t, tb)
-			tb.do(t, chromedp.KeyEvent(kb.Enter))
+			tb.do(t, enterKey)
 			waitFor(t, tb, `document.activeElement && document.activeElement.id === "main"`, "focus on <main>")
 			if h := js[string](t, tb, `location.hash`); h != "#main" {
 				t.Errorf("location.hash %q after the skip link, want #main", h)

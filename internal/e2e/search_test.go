@@ -73,7 +73,7 @@ func TestSearchBox(t *testing.T) {
 		}
 		ctx, cancel := tb.timeout()
 		defer cancel()
-		if _, err := chromedp.RunResponse(ctx, chromedp.KeyEvent(kb.Enter)); err != nil {
+		if _, err := chromedp.RunResponse(ctx, enterKey); err != nil {
 			t.Fatalf("Enter on a suggestion: %v", err)
 		}
 		if got := tb.path(t); got != first["url"] {

@@ -10,7 +10,9 @@
   function d(name) { return form.getAttribute('data-msg-' + name) || ''; }
   var summary = document.getElementById('case-form-summary');
   var status = document.getElementById('case-form-status');
-  var submit = form.querySelector('button[type=submit]');
+  // The HTML minifier drops type=submit (the default), so find the button
+  // by its class.
+  var submit = form.querySelector('.case-form__submit') || form.getElementsByTagName('button')[0];
   var sending = false;
 
   function field(name) { return form.elements[name]; }

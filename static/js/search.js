@@ -729,7 +729,10 @@
   };
 
   Combobox.prototype.show = function (docs, match) {
-    var i, li, id = this.list.id, small;
+    var i, li, id = this.list.id, small, keep = '';
+    // Suggestions for the last keystrokes can arrive after the reader has
+    // moved to one: keep it chosen if it is still there.
+    if (this.active >= 0 && this.items[this.active]) { keep = this.items[this.active].url; }
     clear(this.list);
     this.items = docs;
     this.active = -1;
@@ -749,6 +752,9 @@
       this.list.removeAttribute('hidden');
       this.input.setAttribute('aria-expanded', 'true');
       this.say(fmt(this.form.getAttribute('data-msg-suggestions'), docs.length));
+      for (i = 0; keep && i < docs.length; i++) {
+        if (docs[i].url === keep) { this.move(i); }
+      }
     } else {
       this.close();
       this.say(this.form.getAttribute('data-msg-none'));
