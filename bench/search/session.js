@@ -7,9 +7,11 @@
 // then for each query type it one character at a time, asking for
 // suggestions (top 6 titles) after every keystroke from the second
 // character on, as if the reader never paused; then show its results page
-// (top 10 titles and snippets). Files are fetched once and kept, as the
+// (top 10 titles and snippets; the snippet text comes in the same
+// docs/N.json chunks as the titles). Files are fetched once and kept, as the
 // browser would. The time from all files being in memory to a ranked list
-// with snippets is measured separately, per query, as "compute".
+// with snippets is measured separately, per query, as "compute". The last
+// line splits the session's bytes by kind of file.
 'use strict';
 var fs = require('fs');
 var path = require('path');
@@ -38,21 +40,12 @@ function bytes() {
   return n;
 }
 
-function step(q, prefix, nDocs, texts, cb, quick) {
-  index.search(q, { prefix: prefix, quick: !!quick }, function (err, r) {
+function step(q, nDocs, quick, cb) {
+  index.search(q, { prefix: true, quick: quick }, function (err, r) {
     if (err) { throw err; }
-    var ids = r.hits.slice(0, nDocs);
-    index.docs(ids, function (err2, docs) {
+    index.docs(r.hits.slice(0, nDocs), function (err2, docs) {
       if (err2) { throw err2; }
-      if (!texts) { cb(r, docs); return; }
-      var left = docs.length;
-      if (!left) { cb(r, docs); return; }
-      docs.forEach(function (d) {
-        index.text(d.id, function (err3) {
-          if (err3) { throw err3; }
-          if (--left === 0) { cb(r, docs); }
-        });
-      });
+      cb(r, docs);
     });
   });
 }
@@ -66,8 +59,10 @@ function compute(q) {
     var words = index.analyze(q, true);
     r = index.rank(words);
     var match = index.matcher(r.words);
-    r.hits.slice(0, 10).forEach(function (id) {
-      core.snippet(index.files['text/' + id + '.json'].data, index.m.fold, match);
+    // The chunks are loaded: docs calls back at once.
+    index.docs(r.hits.slice(0, 10), function (err, ds) {
+      if (err) { throw err; }
+      ds.forEach(function (d) { core.snippet(d.text, index.m.fold, match); });
     });
   }
   var d = process.hrtime(t0);
@@ -84,15 +79,25 @@ index.ready(function (err) {
       var total = scriptBytes + bytes();
       console.log('session total: ' + (total / 1024).toFixed(1) + ' KB (' + total + ' bytes) in ' +
         (fetched.length + 1) + ' files; budget 300 KB; Pagefind 425 KB');
+      var kinds = {}, names = [];
+      fetched.forEach(function (f) {
+        var k = f[0].split('/')[0];
+        if (!kinds[k]) { kinds[k] = [0, 0]; names.push(k); }
+        kinds[k][0]++;
+        kinds[k][1] += f[1];
+      });
+      console.log('by kind: script ' + (scriptBytes / 1024).toFixed(1) + ' KB, ' + names.map(function (k) {
+        return k + ' ' + kinds[k][0] + ' files ' + (kinds[k][1] / 1024).toFixed(1) + ' KB';
+      }).join(', '));
       return;
     }
     var q = queries[qi++], before = bytes(), k = 2;
     function type() {
       if (k <= q.length) {
-        step(q.substring(0, k++), true, 6, false, type, true);
+        step(q.substring(0, k++), 6, true, type);
         return;
       }
-      step(q, true, 10, true, function (r, docs) {
+      step(q, 10, false, function (r, docs) {
         console.log('query "' + q + '": +' + ((bytes() - before) / 1024).toFixed(1) + ' KB, ' +
           r.hits.length + (r.capped ? '+' : '') + ' results, compute ' + compute(q).toFixed(1) + ' ms; top: ' +
           docs.slice(0, 3).map(function (d) { return JSON.stringify(d.title); }).join(', '));

@@ -30,8 +30,9 @@ type Doc struct {
 	Promoted    bool     // promoted on the locale home: ranked slightly higher
 }
 
-// Tuning of the index. They trade bytes per query against precision and are
-// chosen for the budget in the package doc; see bench/search.
+// Tuning of the index. They trade the bytes a reader downloads against the
+// number of files a build writes (each costs 70-300 µs of kernel time), and
+// are chosen for the budget in the package doc; see bench/search.
 const (
 	// postingCap keeps only the highest-impact postings of a term. A word in
 	// every article would otherwise cost ~20 KB per query on a 10k site;
@@ -39,22 +40,38 @@ const (
 	// multi-word query still finds the articles that rank high on each word.
 	postingCap = 400
 	// shardTarget is the size at which a run of postings is cut into a new
-	// shard file.
-	shardTarget = 4 << 10
+	// shard file. A query reads about two shards per word; 6 KB instead of
+	// 4 KB saves a third of the shard files for ~8 KB per three queries.
+	shardTarget = 6 << 10
 	// headSize is the number of postings per term in heads/N.json, the
 	// shards that suggestions read while the reader types: the articles
 	// where the word weighs most, which is all a list of six suggestions
 	// needs, at a tenth of the bytes.
 	headSize = 24
-	// docChunk is the number of articles per docs/N.json title chunk.
-	docChunk = 8
-	// textCap bounds the snippet source per article (bytes of plain text).
-	textCap = 2000
+	// headTarget is shardTarget for heads/N.json. Every keystroke may
+	// read new heads, so they stay small.
+	headTarget = 4 << 10
+	// numTarget is the size of a num/N.json bucket. Typing a number reads a
+	// bucket per keystroke ("4", "40", "404"), so buckets stay small; the
+	// benchmark's 10,000 numeric terms fill 32.
+	numTarget = 8 << 10
+	// docChunk is the number of articles per docs/N.json. Every suggestion
+	// and result reads the whole chunk holding its article, and results
+	// are scattered, so a chunk's bytes are paid once per shown article
+	// while the chunk count is the largest group of files: 16 keeps both
+	// in budget (see bench/search/README.md for the measured trade-off).
+	docChunk = 16
+	// textCap bounds the snippet source per article: the opening of the
+	// plain text, in bytes, about one results-page snippet. It rides in
+	// docs/N.json, so suggestions download it too; each 10 bytes here
+	// costs ~7 KB in the three-query benchmark session.
+	textCap = 160
 )
 
 // Format is the version of the index format, stored in the manifest; bump it
-// when search.js must change with the files.
-const Format = 1
+// when search.js must change with the files. Format 2 moved the snippet text
+// from text/N.json into docs/N.json.
+const Format = 2
 
 // posting is one article's occurrence of a term during the build.
 type posting struct {
@@ -87,8 +104,7 @@ type term struct {
 //	shards/N.json  posting lists of a run of consecutive dictionary terms
 //	heads/N.json   the same, cut to each term's 24 best postings, for suggestions
 //	num/N.json     posting lists of terms containing digits, hashed into buckets
-//	docs/N.json    title and URL of articles N*8 … N*8+7
-//	text/N.json    plain text of article N (first 2000 bytes) for snippets
+//	docs/N.json    title, URL and opening text of articles N*16 … N*16+15
 func Build(locale string, docs []Doc, synonyms [][]string) (map[string][]byte, error) {
 	if locale == "" {
 		return nil, fmt.Errorf("search: empty locale: pass the locale folder name, e.g. \"en\"")
@@ -255,19 +271,22 @@ func encodePostings(dst []byte, ps []posting, limit int) []byte {
 }
 
 // shardWriter cuts the posting strings of consecutive dictionary words into
-// JSON arrays of about shardTarget bytes, named dir + N + ".json".
+// JSON arrays of about target bytes, named dir + N + ".json". A shard is
+// only cut once it holds a quarter of the target, so no file is needlessly
+// small.
 type shardWriter struct {
 	dir    string
 	out    map[string][]byte
+	target int
 	starts []int // dictionary index of each shard's first word
 	cur    []byte
 }
 
 func (w *shardWriter) add(word int, enc []byte) {
-	if w.cur == nil || len(w.cur)+len(enc) > shardTarget && len(w.cur) > shardTarget/4 {
+	if w.cur == nil || len(w.cur)+len(enc) > w.target && len(w.cur) > w.target/4 {
 		w.flush()
 		w.starts = append(w.starts, word)
-		w.cur = append(make([]byte, 0, shardTarget+256), '[')
+		w.cur = append(make([]byte, 0, w.target+256), '[')
 	} else {
 		w.cur = append(w.cur, ',')
 	}
@@ -290,7 +309,7 @@ type manifest struct {
 	Build      string            `json:"build"`    // content hash; search.js appends ?v=<build> to every other file
 	Locale     string            `json:"locale"`   //
 	Docs       int               `json:"docs"`     // number of articles
-	Chunk      int               `json:"chunk"`    // articles per docs/N.json
+	Chunk      int               `json:"chunk"`    // articles per docs/N.json, each [title, url, text]
 	Cap        int               `json:"cap"`      // posting lists longer than this are cut to their top impacts
 	URLPrefix  string            `json:"urlPre"`   // common prefix of article URLs, left out of docs/N.json
 	URLSuffix  string            `json:"urlSuf"`   // common suffix of article URLs
@@ -308,7 +327,7 @@ type manifest struct {
 
 // files encodes the index.
 func (b *builder) files(locale string, syn [][]string) (map[string][]byte, error) {
-	out := make(map[string][]byte, 64+len(b.docs)+len(b.docs)/docChunk)
+	out := make(map[string][]byte, 64+len(b.docs)/docChunk)
 	var words, nums []int32
 	for id := range b.terms {
 		if isNumeric(b.terms[id].fold) {
@@ -322,8 +341,8 @@ func (b *builder) files(locale string, syn [][]string) (map[string][]byte, error
 
 	// Dictionary, shards and heads, in one pass over the sorted words.
 	var dict, enc []byte
-	shards := shardWriter{dir: "shards/", out: out}
-	heads := shardWriter{dir: "heads/", out: out}
+	shards := shardWriter{dir: "shards/", out: out, target: shardTarget}
+	heads := shardWriter{dir: "heads/", out: out, target: headTarget}
 	prev := ""
 	for i, id := range words {
 		t := &b.terms[id]
@@ -342,14 +361,14 @@ func (b *builder) files(locale string, syn [][]string) (map[string][]byte, error
 	}
 	out["dict.json"] = dictJSON
 
-	// Numeric terms, hashed into buckets of about shardTarget bytes.
+	// Numeric terms, hashed into buckets of about numTarget bytes.
 	numSize := 0
 	numEnc := make([][]byte, len(nums))
 	for i, id := range nums {
 		numEnc[i] = encodePostings(nil, b.terms[id].postings, postingCap)
 		numSize += len(numEnc[i]) + len(b.terms[id].fold) + 6
 	}
-	buckets := max(1, (numSize+shardTarget-1)/shardTarget)
+	buckets := max(1, (numSize+numTarget-1)/numTarget)
 	bucket := make([][]byte, buckets)
 	for i, id := range nums {
 		f := b.terms[id].fold
@@ -372,28 +391,21 @@ func (b *builder) files(locale string, syn [][]string) (map[string][]byte, error
 		out["num/"+strconv.Itoa(k)+".json"] = append(bucket[k], '}')
 	}
 
-	// Articles: title chunks and snippet text.
+	// Articles: title, URL and snippet text, docChunk to a file. The text
+	// rides with the title so that a result costs one request and the
+	// index has no file per article.
 	pre, suf := commonAffixes(b.docs)
 	for c := 0; c*docChunk < len(b.docs); c++ {
 		part := b.docs[c*docChunk : min(len(b.docs), (c+1)*docChunk)]
-		row := make([]string, 0, 2*len(part))
+		row := make([]string, 0, 3*len(part))
 		for _, d := range part {
-			row = append(row, d.Title, d.URL[len(pre):len(d.URL)-len(suf)])
+			row = append(row, d.Title, d.URL[len(pre):len(d.URL)-len(suf)], snippetSource(d.Text))
 		}
 		j, err := json.Marshal(row)
 		if err != nil {
-			return nil, fmt.Errorf("search: encoding titles: %w", err)
+			return nil, fmt.Errorf("search: encoding articles %d-%d: %w", c*docChunk, c*docChunk+len(part)-1, err)
 		}
 		out["docs/"+strconv.Itoa(c)+".json"] = j
-	}
-	for i, d := range b.docs {
-		j, err := json.Marshal(snippetSource(d.Text))
-		if err != nil {
-			return nil, fmt.Errorf("search: encoding text of %q: %w", d.URL, err)
-		}
-		// 100 files a folder: creating thousands of files in one folder
-		// is slow (the kernel locks the folder for each).
-		out["text/"+strconv.Itoa(i/100)+"/"+strconv.Itoa(i)+".json"] = j
 	}
 
 	m := manifest{Format: Format, Locale: locale, Docs: len(b.docs), Chunk: docChunk, Cap: postingCap,
@@ -533,11 +545,15 @@ func commonAffixes(docs []Doc) (pre, suf string) {
 
 // snippetSource trims an article's text to what snippets are cut from:
 // whitespace collapsed to single spaces, at most textCap bytes, ending on a
-// word boundary.
+// word boundary, and followed by "…" when the text goes on (so search.js
+// knows the opening is not the whole article).
 func snippetSource(s string) string {
-	b := make([]byte, 0, min(len(s), textCap+4))
+	// Collect one byte more than fits, to tell a cut text from one that
+	// ends exactly at the cap. A space is only added before a non-space,
+	// so b never ends with one.
+	b := make([]byte, 0, min(len(s), textCap+1)+len("…"))
 	space := false
-	for i := 0; i < len(s) && len(b) < textCap; i++ {
+	for i := 0; i < len(s) && len(b) <= textCap; i++ {
 		switch c := s[i]; c {
 		case ' ', '\t', '\n', '\r', '\f', '\v':
 			space = len(b) > 0
@@ -549,21 +565,21 @@ func snippetSource(s string) string {
 			b = append(b, c)
 		}
 	}
-	if len(b) >= textCap {
-		cut := len(b)
-		if sp := bytes.LastIndexByte(b, ' '); sp > textCap/2 {
+	if len(b) <= textCap {
+		return string(b)
+	}
+	cut := textCap
+	if b[cut] != ' ' {
+		if sp := bytes.LastIndexByte(b[:cut], ' '); sp > textCap/2 {
 			cut = sp
 		}
-		b = b[:cut]
-		// The byte limit may have split the last character.
-		for len(b) > 0 {
-			if r, size := utf8.DecodeLastRune(b); r != utf8.RuneError || size > 1 {
-				break
-			}
-			b = b[:len(b)-1]
+		// A word longer than half the cap is cut inside: on a whole character.
+		for cut > 0 && !utf8.RuneStart(b[cut]) {
+			cut--
 		}
 	}
-	return string(b)
+	b = bytes.TrimRight(b[:cut], " ,;:(")
+	return string(append(b, "…"...))
 }
 
 // normalizeSynonyms folds every word of every group, drops duplicates and

@@ -201,9 +201,9 @@ func (ix *index) docID(t *testing.T, url string) int {
 		if err := json.Unmarshal(raw, &row); err != nil {
 			t.Fatal(err)
 		}
-		for i := 1; i < len(row); i += 2 {
+		for i := 1; i < len(row); i += 3 {
 			if ix.m.URLPrefix+row[i]+ix.m.URLSuffix == url {
-				return c*ix.m.Chunk + i/2
+				return c*ix.m.Chunk + i/3
 			}
 		}
 	}
@@ -679,6 +679,19 @@ func TestFixture(t *testing.T) {
 					t.Errorf("%s/%s is stale: run go test ./internal/search -run TestFixture -update", dir, name)
 				}
 			}
+			err = filepath.WalkDir(dir, func(p string, e os.DirEntry, err error) error {
+				if err != nil || e.IsDir() {
+					return err
+				}
+				rel, err := filepath.Rel(dir, p)
+				if _, ok := files[filepath.ToSlash(rel)]; !ok && err == nil {
+					t.Errorf("%s is no longer built: run go test ./internal/search -run TestFixture -update", p)
+				}
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
 		})
 	}
 }
@@ -686,20 +699,107 @@ func TestFixture(t *testing.T) {
 func slug(s string) string { return strings.ReplaceAll(strings.ToLower(Fold(s)), " ", "-") }
 
 func TestSnippetSource(t *testing.T) {
-	long := strings.Repeat("öppettider ", 400)
-	for name, c := range map[string]struct {
-		in   string
-		want func(string) bool
+	fits := strings.Repeat("x", textCap)
+	for _, c := range []struct {
+		name, in string
+		want     func(string) bool
 	}{
-		"collapses whitespace": {"  a\n\n b\t c  ", func(s string) bool { return s == "a b c" }},
-		"caps on a word":       {long, func(s string) bool { return len(s) <= textCap && strings.HasSuffix(s, "öppettider") }},
-		"caps inside a rune": {strings.Repeat("ö", 3000), func(s string) bool {
-			return len(s) <= textCap && utf8.ValidString(s) && len(s) >= textCap-2
+		{"collapses whitespace", "  a\n\n b\t c  ", func(s string) bool { return s == "a b c" }},
+		{"a text that fits is whole", fits + "  \n", func(s string) bool { return s == fits }},
+		{"cuts on a word and says so", strings.Repeat("öppettider ", 40), func(s string) bool {
+			body, ok := strings.CutSuffix(s, "…")
+			return ok && len(body) <= textCap && strings.HasSuffix(body, " öppettider")
+		}},
+		{"a word ending at the cap", fits + " more", func(s string) bool { return s == fits+"…" }},
+		{"no dangling punctuation", strings.Repeat("ab, ", textCap), func(s string) bool {
+			return strings.HasSuffix(s, "ab…")
+		}},
+		{"cuts inside a long word on a whole character", strings.Repeat("ö", textCap), func(s string) bool {
+			body, ok := strings.CutSuffix(s, "…")
+			return ok && utf8.ValidString(body) && len(body) >= textCap-1 && len(body) <= textCap
 		}},
 	} {
-		t.Run(name, func(t *testing.T) {
+		t.Run(c.name, func(t *testing.T) {
 			if got := snippetSource(c.in); !c.want(got) {
-				t.Errorf("snippetSource(%.30q…) = %.60q…", c.in, got)
+				t.Errorf("snippetSource(%.30q…) = %q", c.in, got)
+			}
+		})
+	}
+}
+
+// TestFileLayout checks the files a site of n articles gets: one docs
+// chunk per docChunk articles holding every article once with its opening
+// text, no file per article, and shards, heads and buckets near their
+// target sizes rather than many small files.
+func TestFileLayout(t *testing.T) {
+	for _, n := range []int{1, docChunk, docChunk + 1, 1000} {
+		t.Run(strconv.Itoa(n), func(t *testing.T) {
+			docs := corpus(n, 3)
+			ix := build(t, "en", docs, nil)
+			count := map[string]int{}
+			for name := range ix.files {
+				dir, _, ok := strings.Cut(name, "/")
+				if !ok {
+					dir = name
+				}
+				count[dir]++
+				switch dir {
+				case "manifest.json", "dict.json", "shards", "heads", "num", "docs":
+				default:
+					t.Errorf("unexpected file %s", name)
+				}
+			}
+			if want := (n + docChunk - 1) / docChunk; count["docs"] != want {
+				t.Errorf("%d docs chunks for %d articles, want %d", count["docs"], n, want)
+			}
+			if ix.m.Chunk != docChunk || ix.m.Format != Format {
+				t.Errorf("manifest chunk %d format %d", ix.m.Chunk, ix.m.Format)
+			}
+			byURL := map[string]Doc{}
+			for _, d := range docs {
+				byURL[d.URL] = d
+			}
+			seen := 0
+			for c := range count["docs"] {
+				var row []string
+				name := "docs/" + strconv.Itoa(c) + ".json"
+				if err := json.Unmarshal(ix.files[name], &row); err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				if len(row)%3 != 0 || len(row) > 3*docChunk {
+					t.Fatalf("%s holds %d strings, want [title, url, text] for up to %d articles", name, len(row), docChunk)
+				}
+				for i := 0; i < len(row); i += 3 {
+					d, ok := byURL[ix.m.URLPrefix+row[i+1]+ix.m.URLSuffix]
+					if !ok || d.Title != row[i] {
+						t.Fatalf("%s: article %q %q is not in the input", name, row[i], row[i+1])
+					}
+					if row[i+2] != snippetSource(d.Text) {
+						t.Errorf("%s: text of %s is %q, want its opening", name, d.URL, row[i+2])
+					}
+					seen++
+				}
+			}
+			if seen != n {
+				t.Errorf("docs chunks hold %d articles, want %d", seen, n)
+			}
+			if n < 1000 {
+				return
+			}
+			// Only the last file of a group may be under a quarter of its target.
+			for _, g := range []struct {
+				dir    string
+				target int
+			}{{"shards", shardTarget}, {"heads", headTarget}, {"num", numTarget}} {
+				small := 0
+				for name, b := range ix.files {
+					if strings.HasPrefix(name, g.dir+"/") && len(b) < g.target/4 {
+						small++
+					}
+				}
+				if small > 1 || count[g.dir] < 2 {
+					t.Errorf("%s: %d files, %d of them under %d bytes", g.dir, count[g.dir], small, g.target/4)
+				}
 			}
 		})
 	}

@@ -27,6 +27,7 @@
   var TIER = [0, 20, 40, 48];
   var PREFIX_WORDS = 8;   // prefix completions fetched per typed word
   var TYPO_WORDS = 3;     // typo candidates fetched per unknown word
+  var FORMAT = 2;         // the index format this script reads (search.Format in Go)
 
   /* ---------- text analysis (mirrors internal/search/analyze.go) ---------- */
 
@@ -175,6 +176,12 @@
     if (this.dict) { cb(null); return; }
     this.get('manifest.json', function (err, m) {
       if (err) { cb(err); return; }
+      if (!m || m.format !== FORMAT) {
+        // A page cached from before a deploy meets the new index.
+        delete self.files['manifest.json'];
+        cb(new Error('search index format ' + (m && m.format) + ', this script reads ' + FORMAT));
+        return;
+      }
       self.m = m;
       self.get('dict.json', function (err2, d) {
         if (err2) { cb(err2); return; }
@@ -472,7 +479,10 @@
     return { hits: ids, words: words, capped: capped, score: score };
   };
 
-  // docs calls cb(err, list) with {id, title, url, section, category} for ids.
+  // docs calls cb(err, list) with {id, title, url, text, section,
+  // sectionURL, category, categoryIndex} for ids. A docs/N.json chunk holds
+  // [title, url, text] for m.chunk articles; text is the opening of the
+  // article, ending in an ellipsis when the article goes on.
   Index.prototype.docs = function (ids, cb) {
     var self = this, m = this.m, paths = [], seen = {}, i, c;
     for (i = 0; i < ids.length; i++) {
@@ -481,15 +491,17 @@
     }
     this.getAll(paths, function (err) {
       if (err) { cb(err); return; }
-      var out = [], id, row, sec;
+      var out = [], id, row, at, sec;
       for (i = 0; i < ids.length; i++) {
         id = ids[i];
         row = self.files['docs/' + Math.floor(id / m.chunk) + '.json'].data;
+        at = 3 * (id % m.chunk);
         sec = self.sectionOf(id);
         out.push({
           id: id,
-          title: row[2 * (id % m.chunk)],
-          url: m.urlPre + row[2 * (id % m.chunk) + 1] + m.urlSuf,
+          title: row[at],
+          url: m.urlPre + row[at + 1] + m.urlSuf,
+          text: row[at + 2],
           section: sec ? sec[0] : '',
           sectionURL: sec ? sec[1] : '',
           category: sec ? m.cats[sec[2]][0] : '',
@@ -510,11 +522,6 @@
       if (s[mid][3] <= id) { lo = mid; } else { hi = mid - 1; }
     }
     return s[lo];
-  };
-
-  // text calls cb(err, text) with an article's snippet source.
-  Index.prototype.text = function (id, cb) {
-    this.get('text/' + Math.floor(id / 100) + '/' + id + '.json', cb);
   };
 
   // matcher returns a function telling whether a folded text word matches
@@ -554,7 +561,8 @@
   }
 
   // snippet returns segments of a passage of about size characters around
-  // the densest cluster of matches in text.
+  // the densest cluster of matches in text, or its opening when nothing in
+  // it matches. A text that fits is shown whole.
   function snippet(text, fold, match, size) {
     var toks = tokenize(text, fold), hits = [], i, j, bestI = -1, bestN = 0, start, end, n;
     size = size || 180;
@@ -568,7 +576,13 @@
       start = 0;
     } else {
       start = Math.max(0, hits[bestI].s - 40);
-      while (start > 0 && text.charAt(start - 1) !== ' ') { start--; }
+      if (start > text.length - size) {
+        // Matches near the end: a full-length passage that reaches the end.
+        start = Math.max(0, text.length - size);
+        while (start > 0 && start < hits[bestI].s && text.charAt(start - 1) !== ' ') { start++; }
+      } else {
+        while (start > 0 && text.charAt(start - 1) !== ' ') { start--; }
+      }
     }
     end = Math.min(text.length, start + size);
     if (end < text.length) {
@@ -927,7 +941,7 @@
   };
 
   ResultsPage.prototype.fill = function (li, d) {
-    var self = this, fold = this.index.m.fold, h = el('h2', 'search-result__title'), a = el('a');
+    var fold = this.index.m.fold, h = el('h2', 'search-result__title'), a = el('a');
     a.href = d.url;
     appendSegments(a, segments(d.title, fold, this.match));
     h.appendChild(a);
@@ -939,10 +953,8 @@
     where.appendChild(sa);
     li.appendChild(where);
     var p = el('p', 'search-result__snippet');
+    appendSegments(p, snippet(d.text || '', fold, this.match));
     li.appendChild(p);
-    this.index.text(d.id, function (err, text) {
-      if (!err) { appendSegments(p, snippet(text, fold, self.match)); }
-    });
   };
 
   // Deflection: suggest articles on the case form as the subject is typed.

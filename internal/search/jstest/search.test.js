@@ -119,27 +119,111 @@ test('a file is fetched once', function () {
   });
 });
 
-test('results carry section and category; snippets highlight matched words', function () {
-  var ix = open('en');
+// first runs a query and resolves to its top result and the analyzed words.
+function first(ix, q) {
   return new Promise(function (resolve, reject) {
-    ix.search('passwords', {}, function (err, r) {
+    ix.search(q, {}, function (err, r) {
       if (err) { reject(err); return; }
       ix.docs(r.hits.slice(0, 1), function (err2, docs) {
         if (err2) { reject(err2); return; }
-        assert.strictEqual(docs[0].url, '/en/articles/reset-your-password/');
-        assert.strictEqual(docs[0].section, 'Account access');
-        assert.strictEqual(docs[0].category, 'Account');
-        ix.text(docs[0].id, function (err3, text) {
-          if (err3) { reject(err3); return; }
-          var segs = core.snippet(text, ix.m.fold, ix.matcher(r.words), 80);
-          var hits = segs.filter(function (s) { return s[1]; }).map(function (s) { return s[0]; });
-          assert.ok(hits.length > 0 && hits.every(function (h) { return /^password$/i.test(h); }), JSON.stringify(segs));
-          assert.strictEqual(segs.map(function (s) { return s[0]; }).join('').replace(/\u2026/g, '').length > 0, true);
-          var title = core.segments('Reset your PASSWORD', ix.m.fold, ix.matcher(r.words));
-          assert.deepStrictEqual(title, [['Reset your ', false], ['PASSWORD', true]]);
-          resolve();
-        });
+        resolve({ doc: docs[0], match: ix.matcher(r.words) });
       });
+    });
+  });
+}
+
+function marked(segs) {
+  return segs.filter(function (s) { return s[1]; }).map(function (s) { return s[0]; });
+}
+
+function plain(segs) {
+  return segs.map(function (s) { return s[0]; }).join('');
+}
+
+test('results carry section, category and text; snippets highlight matched words', function () {
+  var ix = open('en');
+  return first(ix, 'passwords').then(function (f) {
+    assert.strictEqual(f.doc.url, '/en/articles/reset-your-password/');
+    assert.strictEqual(f.doc.section, 'Account access');
+    assert.strictEqual(f.doc.category, 'Account');
+    var segs = core.snippet(f.doc.text, ix.m.fold, f.match, 80);
+    var hits = marked(segs);
+    assert.ok(hits.length > 0 && hits.every(function (h) { return /^password$/i.test(h); }), JSON.stringify(segs));
+    assert.ok(plain(segs).replace(/\u2026/g, '').length > 0);
+    var title = core.segments('Reset your PASSWORD', ix.m.fold, f.match);
+    assert.deepStrictEqual(title, [['Reset your ', false], ['PASSWORD', true]]);
+  });
+});
+
+test('a result costs one docs chunk: titles and snippet text, no file per article', function () {
+  var ix = open('en');
+  return first(ix, 'archive').then(function (f) {
+    assert.strictEqual(f.doc.title, 'Archived cases');
+    ix.fetched.forEach(function (p) {
+      assert.ok(/^(manifest|dict)\.json$|^(shards|num)\/\d+\.json$|^docs\/\d+\.json$/.test(p), p + ' fetched for a result');
+    });
+    assert.strictEqual(ix.fetched.filter(function (p) { return /^docs\//.test(p); }).length, 1);
+  });
+});
+
+test('a word in the stored opening is highlighted; a later word leaves the opening unmarked', function () {
+  var ix = open('en');
+  return first(ix, 'archive').then(function (f) {
+    var segs = core.snippet(f.doc.text, ix.m.fold, f.match);
+    assert.deepStrictEqual(marked(segs).map(function (h) { return h.toLowerCase(); }).slice(0, 2), ['archive', 'archived'],
+      JSON.stringify(segs));
+    assert.ok(/\u2026$/.test(plain(segs)), 'the opening of a longer article ends in an ellipsis: ' + plain(segs));
+    return first(ix, 'retention');
+  }).then(function (f) {
+    assert.strictEqual(f.doc.title, 'Archived cases', 'found by a word past the stored opening');
+    assert.strictEqual(f.doc.text.indexOf('Retention'), -1, 'the fixture word must lie past the opening');
+    var segs = core.snippet(f.doc.text, ix.m.fold, f.match);
+    assert.deepStrictEqual(marked(segs), []);
+    assert.strictEqual(plain(segs).substring(0, 12), 'Closed cases', 'the opening is shown');
+  });
+});
+
+test('snippet', function (t) {
+  var fold = {};
+  var match = function (w) { return w === 'needle'; };
+  var words = [];
+  for (var i = 0; i < 60; i++) { words.push('word' + i); }
+  var long = words.join(' ');
+  var cases = [
+    ['a text that fits is whole, even with a late match', 'alpha beta gamma needle', 180,
+      [['alpha beta gamma ', false], ['needle', true]]],
+    ['no match: the opening', long, 40, null, function (segs) {
+      return plain(segs).indexOf('word0 word1') === 0 && /\u2026$/.test(plain(segs)) && marked(segs).length === 0;
+    }],
+    ['a late match in a long text: a passage around it', long + ' needle ' + long, 60, null, function (segs) {
+      return /^\u2026/.test(plain(segs)) && marked(segs).length === 1 && /\u2026$/.test(plain(segs));
+    }],
+    ['a match near the end keeps a full-length passage', long + ' needle', 80, null, function (segs) {
+      return plain(segs).length >= 70 && marked(segs).length === 1 && !/\u2026$/.test(plain(segs));
+    }],
+    ['empty text', '', 180, []]
+  ];
+  return Promise.all(cases.map(function (c) {
+    return t.test(c[0], function () {
+      var segs = core.snippet(c[1], fold, match, c[2]);
+      if (c[3]) {
+        assert.deepStrictEqual(segs, c[3]);
+      } else {
+        assert.ok(c[4](segs), JSON.stringify(segs));
+      }
+    });
+  }));
+});
+
+test('an index of another format is refused', function () {
+  var ix = new core.Index(function (p, cb) {
+    if (p === 'manifest.json') { cb(null, JSON.stringify({ format: 1 })); return; }
+    cb(new Error('unexpected ' + p));
+  });
+  return new Promise(function (resolve) {
+    ix.search('password', {}, function (err) {
+      assert.ok(err && /format 1/.test(err.message), String(err));
+      resolve();
     });
   });
 });
