@@ -142,6 +142,31 @@ func run(n, edits int, shared string) error {
 		fmt.Printf("edit %d: %s answered with the new text after %v\n", i+1, strings.TrimPrefix(url, base), d.Round(100*time.Microsecond))
 		time.Sleep(1500 * time.Millisecond) // let feeds and the search index catch up, as between real saves
 	}
+	// One front-matter edit: a new title shows in the article's section
+	// list (the graph is rebuilt and the pages showing the title rendered).
+	file := articles[len(articles)/2]
+	if filepath.Base(file) == "_index.md" {
+		file = articles[len(articles)/2+1]
+	}
+	src, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	title := fmt.Sprintf("Retitled %d", time.Now().UnixNano())
+	next := bytes.Replace(src, []byte("title: "), []byte("title: "+title+" "), 1)
+	tmpFile := filepath.Join(filepath.Dir(file), "."+filepath.Base(file)+".swp")
+	if err := os.WriteFile(tmpFile, next, 0o644); err != nil {
+		return err
+	}
+	start := time.Now()
+	if err := os.Rename(tmpFile, file); err != nil {
+		return err
+	}
+	if _, err := waitFor(base+"/en/articles/"+strings.TrimSuffix(filepath.Base(file), ".md")+"/", []byte(title), 30*time.Second); err != nil {
+		return err
+	}
+	titleEdit := time.Since(start)
+	fmt.Printf("title edit: answered with the new title after %v\n", titleEdit.Round(100*time.Microsecond))
 	time.Sleep(2 * time.Second)
 	rss, hwm := memory(cmd.Process.Pid)
 	if log, err := os.ReadFile(logFile.Name()); err == nil {
