@@ -109,7 +109,14 @@ func TestAxe(t *testing.T) {
 			tb.setColorScheme(t, scheme)
 			defer tb.setColorScheme(t, "")
 			t.Run("root chooser", func(t *testing.T) {
+				// A reader whose language the site lacks gets the chooser;
+				// others are sent on to their language.
+				tb.setLanguage(t, "de-DE,de")
+				defer tb.setLanguage(t, "")
 				tb.open(t, "/")
+				if p := tb.path(t); p != "/" {
+					t.Fatalf("a German reader at / was sent to %s, want the language chooser", p)
+				}
 				axeCheck(t, tb, "/ ("+scheme+")")
 				tb.checkClean(t)
 			})

@@ -376,6 +376,20 @@ func (tb *tab) setTimezone(t testing.TB, zone string) {
 	})
 }
 
+// setLanguage sends Accept-Language with every request ("" restores
+// chromium's own).
+func (tb *tab) setLanguage(t testing.TB, accept string) {
+	t.Helper()
+	tb.call(t, func(ctx context.Context) error {
+		h := network.Headers{}
+		if accept != "" {
+			h["Accept-Language"] = accept
+		}
+		_, err := chromedp.Call(ctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: h})
+		return err
+	})
+}
+
 // setScripts turns JavaScript on or off for the next navigations.
 func (tb *tab) setScripts(t testing.TB, on bool) {
 	t.Helper()

@@ -64,26 +64,30 @@ func TestNetlifyHeaders(t *testing.T) {
 	}
 	tests := []struct {
 		name, path   string
+		language     string // Accept-Language
 		status       int
 		lang         string // the page's lang attribute, for HTML
 		location     string
 		cacheControl string
 	}{
-		{"home", "/en/", 200, "en", "", "must-revalidate"},
-		{"article", f.plainArticle(t, "sv").URL, 200, "sv", "", "must-revalidate"},
-		{"asset", asset, 200, "", "", "immutable"},
-		{"root chooser", "/", 200, "en", "", ""},
-		{"folder without slash", strings.TrimSuffix(f.plainArticle(t, "en").URL, "/"), 301, "", f.plainArticle(t, "en").URL, ""},
-		{"English 404", "/en/no-such-page/", 404, "en", "", ""},
-		{"Swedish 404", "/sv/finns-inte/", 404, "sv", "", ""},
-		{"404 elsewhere", "/no-such-page", 404, "", "", ""},
-		{"alias", f.site.Aliases[0].From, 301, "", f.site.Aliases[0].To, ""},
-		{"form handler", "/api/feedback?article=" + f.plainArticle(t, "en").URL, 200, "", "", ""},
-		{"no _redirects", "/_redirects", 404, "", "", ""},
+		{"home", "/en/", "", 200, "en", "", "must-revalidate"},
+		{"article", f.plainArticle(t, "sv").URL, "", 200, "sv", "", "must-revalidate"},
+		{"asset", asset, "", 200, "", "", "immutable"},
+		{"root chooser", "/", "", 200, "en", "", ""},
+		{"folder without slash", strings.TrimSuffix(f.plainArticle(t, "en").URL, "/"), "", 301, "", f.plainArticle(t, "en").URL, ""},
+		{"English 404", "/en/no-such-page/", "", 404, "en", "", ""},
+		{"Swedish 404", "/sv/finns-inte/", "", 404, "sv", "", ""},
+		{"404 elsewhere", "/no-such-page", "", 404, "", "", ""},
+		{"alias", f.site.Aliases[0].From, "", 301, "", f.site.Aliases[0].To, ""},
+		{"form handler", "/api/feedback?article=" + f.plainArticle(t, "en").URL, "", 200, "", "", ""},
+		{"no _redirects", "/_redirects", "", 404, "", "", ""},
+		{"Swedish reader at /", "/", "sv-SE,sv;q=0.9,en;q=0.5", 302, "", "/sv/", ""},
+		{"English reader at /", "/", "en-GB,en;q=0.9", 302, "", "/en/", ""},
+		{"German reader at /", "/", "de-DE,de;q=0.9", 200, "en", "", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			resp, body := get(t, f, tc.path)
+			resp, body := get(t, f, tc.path, "Accept-Language", tc.language)
 			if resp.StatusCode != tc.status {
 				t.Fatalf("GET %s: %d, want %d", tc.path, resp.StatusCode, tc.status)
 			}

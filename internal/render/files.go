@@ -200,7 +200,9 @@ func (r *Renderer) redirects() []byte {
 	}
 	b.WriteString("\n# The reader's language at /; other readers get the language chooser (index.html):\n")
 	for _, l := range s.Locales {
-		fmt.Fprintf(&b, "/  %s  302  Language=%s\n", l.URL, l.Code)
+		// Forced (302!): Netlify serves an existing file (index.html)
+		// instead of a rule that is not forced ("shadowing").
+		fmt.Fprintf(&b, "/  %s  302!  Language=%s\n", l.URL, l.Code)
 	}
 	b.WriteString("\n# Not found, in the reader's language:\n")
 	for _, l := range s.Locales {
