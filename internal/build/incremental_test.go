@@ -185,6 +185,12 @@ func TestSessionMatchesFreshBuild(t *testing.T) {
 			}
 			return []string{p}
 		}},
+		{name: "body edit without a description", maxRendered: 1, body: true, wantChanged: "en/articles/a-new-article/index.html", do: func() []string {
+			p := "content/en/invoices/sending/a-new-article.md"
+			edit(t, root, p, func(s string) string { return s + "\nA second paragraph, which the page's description does not show.\n" })
+			edit(t, root, p, func(s string) string { return strings.Replace(s, "---\n\nSee", "---\n\nFirst see", 1) })
+			return []string{p}
+		}},
 		{name: "renamed article", maxRendered: 40, wantChanged: "en/articles/a-renamed-article/index.html", wantRemoved: "en/articles/a-new-article/index.html", do: func() []string {
 			from, to := "content/en/invoices/sending/a-new-article.md", "content/en/invoices/sending/a-renamed-article.md"
 			if err := os.Rename(filepath.Join(root, from), filepath.Join(root, to)); err != nil {
