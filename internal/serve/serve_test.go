@@ -476,3 +476,73 @@ type recorder struct {
 func (r *recorder) Header() http.Header         { return r.header }
 func (r *recorder) WriteHeader(code int)        { r.code = code }
 func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }
+
+// TestDraftsShowWithBadge checks that serve --drafts previews a draft
+// with its badge, and that without the flag the draft is not served.
+func TestDraftsShowWithBadge(t *testing.T) {
+	root := t.TempDir()
+	if err := os.CopyFS(filepath.Join(root, "content"), os.DirFS(filepath.Join("..", "..", "content"))); err != nil {
+		t.Fatal(err)
+	}
+	draft := "---\ntitle: Work in progress\ndraft: true\n---\n\nNot yet.\n"
+	if err := os.WriteFile(filepath.Join(root, "content/en/invoices/sending/work-in-progress.md"), []byte(draft), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		drafts    bool
+		status    int
+		wantBadge bool
+	}{
+		{drafts: true, status: 200, wantBadge: true},
+		{drafts: false, status: 404},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("drafts=%v", tt.drafts), func(t *testing.T) {
+			srv, _, err := New(build.Options{Source: root, Preview: true, Drafts: tt.drafts}, Config{Source: root})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec := &recorder{header: http.Header{}}
+			srv.ServeHTTP(rec, mustRequest(t, "/en/articles/work-in-progress/"))
+			if rec.code != tt.status {
+				t.Fatalf("status %d, want %d", rec.code, tt.status)
+			}
+			if got := strings.Contains(rec.body.String(), "badge--draft"); got != tt.wantBadge {
+				t.Errorf("badge shown = %v, want %v", got, tt.wantBadge)
+			}
+		})
+	}
+}
+
+// FuzzServePath requests arbitrary paths: the server must answer with a
+// known status and never serve anything but the site's own files.
+func FuzzServePath(f *testing.F) {
+	root := f.TempDir()
+	if err := os.CopyFS(filepath.Join(root, "content"), os.DirFS(filepath.Join("..", "..", "content"))); err != nil {
+		f.Fatal(err)
+	}
+	srv, _, err := New(build.Options{Source: root, Preview: true}, Config{Source: root})
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, p := range []string{"/", "/api/cases", "/_helpcenter/events", "/en/", "/en", "/../../etc/passwd", "/en/articles/invoice-statuses/index.html", "//x", "/_helpcenter/", "/sv/%2e%2e/", "/assets/"} {
+		f.Add(p)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		req, err := http.NewRequest("GET", "http://x/", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.URL.Path = p
+		rec := &recorder{header: http.Header{}}
+		srv.ServeHTTP(rec, req)
+		switch rec.code {
+		case 0, 200, 301, 404, 503: // 0: the event stream, which needs a flusher; 503: /api/* without a form handler
+		default:
+			t.Fatalf("GET %q: status %d", p, rec.code)
+		}
+		if strings.Contains(rec.body.String(), "root:x:") {
+			t.Fatalf("GET %q served a file outside the site", p)
+		}
+	})
+}
