@@ -104,10 +104,16 @@ func truncate(s string, n int) string {
 func TestAxe(t *testing.T) {
 	f := sampleSite(t)
 	tb := openTab(t, f)
-	for _, scheme := range []string{"light", "dark"} {
+	for _, scheme := range []string{"light", "dark", "narrow"} {
 		t.Run(scheme, func(t *testing.T) {
-			tb.setColorScheme(t, scheme)
-			defer tb.setColorScheme(t, "")
+			switch scheme {
+			case "narrow": // a phone: 375 CSS pixels wide
+				tb.setScreen(t, 375, 812)
+				defer tb.setScreen(t, 1280, 1024)
+			default:
+				tb.setColorScheme(t, scheme)
+				defer tb.setColorScheme(t, "")
+			}
 			t.Run("root chooser", func(t *testing.T) {
 				// A reader whose language the site lacks gets the chooser;
 				// others are sent on to their language.
