@@ -75,6 +75,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	hs.RegisterOnShutdown(srv.CloseStreams)
 	go func() {
 		for err := range w.Errors() {
 			fmt.Fprintf(stderr, "watch: %v\n", err)
@@ -94,7 +95,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	_ = hs.Shutdown(sctx) // event streams end with the process
+	if err := hs.Shutdown(sctx); err != nil {
+		_ = hs.Close()
+	}
 	return nil
 }
 

@@ -207,12 +207,13 @@ func (s *Session) with(d *diffOutput, drop func(name string) bool) map[string]ui
 type change struct {
 	content []string // content files and folders
 	theme   bool     // layouts/ or static/
-	styles  []string // static/ stylesheets, when theme
+	styles  []string // static/ stylesheets, when nothing else changed
 	full    bool     // settings, unknown paths
 }
 
 func classify(paths []string) change {
 	var c change
+	others := false
 	for _, p := range paths {
 		p = path.Clean(strings.TrimPrefix(p, "./"))
 		top, _, _ := strings.Cut(p, "/")
@@ -222,8 +223,9 @@ func classify(paths []string) change {
 			c.full = true
 		case top == content.Dir:
 			c.content = append(c.content, p)
+			others = true
 		case top == "layouts":
-			c.theme = true
+			c.theme, others = true, true
 		case top == "static":
 			c.theme = true
 			if strings.HasSuffix(p, ".css") {
@@ -234,6 +236,9 @@ func classify(paths []string) change {
 		default:
 			c.full = true
 		}
+	}
+	if others {
+		c.styles = nil
 	}
 	return c
 }

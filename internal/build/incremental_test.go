@@ -187,7 +187,9 @@ func TestSessionMatchesFreshBuild(t *testing.T) {
 		}},
 		{name: "body edit without a description", maxRendered: 1, body: true, wantChanged: "en/articles/a-new-article/index.html", do: func() []string {
 			p := "content/en/invoices/sending/a-new-article.md"
-			edit(t, root, p, func(s string) string { return s + "\nA second paragraph, which the page's description does not show.\n" })
+			edit(t, root, p, func(s string) string {
+				return s + "\nA second paragraph, which the page's description does not show.\n"
+			})
 			edit(t, root, p, func(s string) string { return strings.Replace(s, "---\n\nSee", "---\n\nFirst see", 1) })
 			return []string{p}
 		}},

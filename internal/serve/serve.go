@@ -72,6 +72,8 @@ type Server struct {
 
 	mu      sync.Mutex
 	clients map[chan event]bool
+	closing chan struct{}
+	closed  sync.Once
 }
 
 // snapshot is what requests see: never modified once published.
@@ -116,7 +118,7 @@ func New(opts build.Options, cfg Config) (*Server, *build.Update, error) {
 	}
 	var b [8]byte
 	_, _ = rand.Read(b[:])
-	s := &Server{cfg: cfg, sess: build.NewSession(opts), id: hex.EncodeToString(b[:]), clients: map[chan event]bool{}}
+	s := &Server{cfg: cfg, sess: build.NewSession(opts), id: hex.EncodeToString(b[:]), clients: map[chan event]bool{}, closing: make(chan struct{})}
 	s.state.Store(&snapshot{})
 	st := newStage()
 	u, err := s.sess.Build(st)
@@ -145,8 +147,14 @@ func (s *Server) Run(ctx context.Context, changes <-chan []string) error {
 			indexed <- j
 		}()
 	}
-	if _, job, err := s.sess.Finish(newStage()); err == nil && job != nil {
-		start(job)
+	st := newStage()
+	if u, job, err := s.sess.Finish(st); err == nil {
+		if u != nil {
+			s.publish(u, st, false)
+		}
+		if job != nil {
+			start(job)
+		}
 	}
 	for {
 		select {
@@ -514,6 +522,8 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
 			return
+		case <-s.closing:
+			return
 		case e := <-c:
 			if !write(e) {
 				return
@@ -525,6 +535,10 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 }
+
+// CloseStreams ends every event stream, so that http.Server.Shutdown
+// need not wait for open tabs (they reconnect to the next server).
+func (s *Server) CloseStreams() { s.closed.Do(func() { close(s.closing) }) }
 
 // Clients returns the number of connected tabs.
 func (s *Server) Clients() int {
