@@ -58,10 +58,12 @@ func poll(t *testing.T, ctx context.Context, what, expr string) {
 	}
 }
 
-// TestBrowserReloadsAndShowsErrors opens an article in chromium, edits
-// it and waits for the tab to reload by itself; then breaks it and waits
-// for the overlay naming the place; then fixes it and waits for the
-// overlay to go and the new text to show.
+// TestBrowserReloadsAndShowsErrors opens an article in chromium (under
+// the site's Content-Security-Policy, as the preview serves it), edits it
+// and waits for the tab to reload by itself; then breaks it and waits for
+// the overlay naming the place; then fixes it and waits for the overlay
+// to go and the new text to show; then changes the stylesheet and waits
+// for the new rule to apply without a reload.
 func TestBrowserReloadsAndShowsErrors(t *testing.T) {
 	h := start(t, nil)
 	ctx := browser(t)

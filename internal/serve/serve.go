@@ -463,6 +463,11 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request, name string, f fil
 	h := w.Header()
 	h.Set("Content-Type", ctype)
 	h.Set("X-Content-Type-Options", "nosniff")
+	if strings.HasPrefix(ctype, "text/html") {
+		// As the published site gets it (netlify.toml), so that a layout
+		// that would break under the policy breaks in the preview too.
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+	}
 	if strings.HasPrefix(name, "assets/") {
 		h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	} else {
@@ -470,6 +475,10 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request, name string, f fil
 	}
 	f.write(w, r, code)
 }
+
+// contentSecurityPolicy is the policy pages are served with: scripts,
+// styles and requests from the site itself only.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
 
 var noSitePage = template.Must(template.New("").Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>The site does not build</title>

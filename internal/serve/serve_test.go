@@ -394,6 +394,9 @@ func TestHTTP(t *testing.T) {
 			if tt.ctype != "" && resp.Header.Get("Content-Type") != tt.ctype {
 				t.Errorf("Content-Type %q, want %q", resp.Header.Get("Content-Type"), tt.ctype)
 			}
+			if csp := resp.Header.Get("Content-Security-Policy"); strings.HasPrefix(tt.ctype, "text/html") && !strings.Contains(csp, "script-src 'self';") {
+				t.Errorf("HTML served without the site's policy: %q", csp)
+			}
 			if tt.location != "" && resp.Header.Get("Location") != tt.location {
 				t.Errorf("Location %q, want %q", resp.Header.Get("Location"), tt.location)
 			}
