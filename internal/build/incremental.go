@@ -58,6 +58,7 @@ type Session struct {
 	sums   map[string]uint64 // the last good output: file → hash of its content
 	extras map[string]bool   // the files of the last Renderer.Extras
 	clean  bool              // good was built from the files as they are now
+	whole  bool              // the last full build failed: the next step is full too
 	stale  bool              // feeds, sitemaps and the search index lag the pages
 	gen    int               // counts good outputs, for IndexJob
 }
@@ -112,7 +113,7 @@ func (s *Session) Build(out render.Output) (*Update, error) {
 // full loads the site from the parsed files with fresh templates and
 // assets and renders everything.
 func (s *Session) full(start time.Time, styles []string, w render.Output) (*Update, error) {
-	s.clean = false
+	s.clean, s.whole = false, true
 	b, err := load(s.opts, s.reuse(nil))
 	if err == nil && b == nil {
 		err = content.List{{Path: content.Dir, Err: errors.New("no site settings"), Hint: "run in the site root or pass --source"}}
@@ -135,7 +136,7 @@ func (s *Session) full(start time.Time, styles []string, w render.Output) (*Upda
 		}
 	}
 	u := s.publish(b, d, d.sums, start)
-	s.extras = extras
+	s.extras, s.whole = extras, false
 	u.Full, u.Rendered = true, len(b.Jobs)
 	if len(styles) > 0 {
 		u.Styles = stylesheets(s.good, b, styles)
@@ -293,7 +294,7 @@ func (s *Session) Apply(paths []string, out render.Output) (*Update, error) {
 			return nil, fmt.Errorf("reading %s: %w", p, err)
 		}
 	}
-	if c.theme {
+	if c.theme || s.whole {
 		return s.full(start, c.styles, out)
 	}
 	if len(c.content) == 0 {
@@ -593,7 +594,7 @@ func stylesheets(old, b *Site, changed []string) map[string]string {
 // sections and the articles linked from every page.
 func sameSiteWide(a, b *Site) bool {
 	x, y := a.Site, b.Site
-	if x.BaseURL != y.BaseURL || x.API != y.API || x.RootHTML != y.RootHTML || len(x.Locales) != len(y.Locales) || len(x.Aliases) != len(y.Aliases) {
+	if x.Settings.Title != y.Settings.Title || x.Settings.Description != y.Settings.Description || x.BaseURL != y.BaseURL || x.API != y.API || x.RootHTML != y.RootHTML || len(x.Locales) != len(y.Locales) || len(x.Aliases) != len(y.Aliases) {
 		return false
 	}
 	for i, l := range x.Locales {

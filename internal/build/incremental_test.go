@@ -407,3 +407,57 @@ func (o *memOutput) WriteFile(name string, data []byte) error {
 	o.mu.Unlock()
 	return nil
 }
+
+// TestSessionAfterFailedFullBuild breaks the site settings, edits an
+// article while they are broken, then fixes them: the result must be a
+// fresh build's, not a mix of the two settings.
+func TestSessionAfterFailedFullBuild(t *testing.T) {
+	root := copySite(t, false)
+	s := NewSession(Options{Source: root, Now: testNow, Preview: true})
+	o := newOutput()
+	u, err := s.Build(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.apply(u)
+	settings := "content/_index.md"
+	orig, err := os.ReadFile(filepath.Join(root, settings))
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		name    string
+		do      func() []string
+		wantErr bool
+	}{
+		{"settings broken", func() []string {
+			edit(t, root, settings, func(s string) string { return strings.Replace(s, "title: ", "tittle: x\ntitle: The new ", 1) })
+			return []string{settings}
+		}, true},
+		{"article edited meanwhile", func() []string {
+			edit(t, root, statuses, func(s string) string { return strings.Replace(s, "within minutes", "within moments", 1) })
+			return []string{statuses}
+		}, true},
+		{"settings fixed", func() []string {
+			edit(t, root, settings, func(s string) string { return strings.Replace(string(orig), "title: ", "title: The new ", 1) })
+			return []string{settings}
+		}, false},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			u, err := s.Apply(st.do(), o)
+			if (err != nil) != st.wantErr {
+				t.Fatalf("Apply error = %v, want error %v", err, st.wantErr)
+			}
+			o.apply(u)
+			if err == nil {
+				fu, _, err := s.Finish(o)
+				if err != nil {
+					t.Fatal(err)
+				}
+				o.apply(fu)
+				sameOutput(t, withoutSearch(o.files), withoutSearch(fresh(t, root)))
+			}
+		})
+	}
+}
