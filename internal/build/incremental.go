@@ -288,8 +288,10 @@ func (s *Session) Apply(paths []string, out render.Output) (*Update, error) {
 		case err == nil:
 			// Not Markdown: content.Load does not read it.
 		case errors.Is(err, fs.ErrNotExist):
-			removed = true
-			structural = s.forget(p) || structural
+			// Editors' temporary files come and go: only known files count.
+			known, beyond := s.forget(p)
+			removed = removed || known
+			structural = structural || beyond
 		default:
 			return nil, fmt.Errorf("reading %s: %w", p, err)
 		}
@@ -323,22 +325,25 @@ func (s *Session) setFile(p string, f *content.File, errs content.List) {
 }
 
 // forget drops a removed file or every file below a removed folder and
-// reports whether the change goes beyond one article.
-func (s *Session) forget(p string) bool {
-	structural := false
+// reports whether it knew any, and whether the change goes beyond one
+// article.
+func (s *Session) forget(p string) (known, structural bool) {
 	prefix := p + "/"
 	for k, f := range s.files {
 		if k == p || strings.HasPrefix(k, prefix) {
+			known = true
 			structural = structural || k != p || f.Kind != content.KindArticle
 			delete(s.files, k)
 		}
 	}
 	for k := range s.problems {
 		if k == p || strings.HasPrefix(k, prefix) {
+			known = true
+			structural = structural || k != p
 			delete(s.problems, k)
 		}
 	}
-	return structural || strings.EqualFold(path.Base(p), "_index.md")
+	return known, structural || known && strings.EqualFold(path.Base(p), "_index.md")
 }
 
 // loadDir (re)reads every Markdown file below a created or renamed folder.
