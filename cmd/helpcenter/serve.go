@@ -27,6 +27,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	f.register(fs)
 	addr := fs.String("addr", "127.0.0.1:1313", "address to listen on")
 	noAPI := fs.Bool("no-api", false, "do not run the form handler at /api/*")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: helpcenter serve [--source DIR] [--addr 127.0.0.1:1313] [--drafts] [--future]\n\n"+
+			"Builds the site into memory, serves it, rebuilds what each saved change\n"+
+			"touches and reloads open pages. --dest is ignored: serve writes nothing.\n\n")
+		fs.PrintDefaults()
+	}
 	if err := parse(fs, args, stderr); err != nil {
 		return err
 	}
