@@ -130,6 +130,7 @@ func TestCaseFormWithoutJavaScript(t *testing.T) {
 		if len(listed) != 3 {
 			t.Errorf("the error page lists %d fields, want 3: %q", len(listed), listed)
 		}
+		axeNoScript(t, tb, "the handler's error page")
 		for id, want := range map[string]string{"field-name": "Ada Lovelace", "field-email": "ada@example", "field-organisation": "Analytical Engines AB", "field-category": "technical"} {
 			if got := jsf[string](t, tb, `document.getElementById(%s).value`, quote(id)); got != want {
 				t.Errorf("%s is %q on the error page, want what was typed, %q", id, got, want)
@@ -160,6 +161,7 @@ func TestCaseFormWithoutJavaScript(t *testing.T) {
 		if caseNumber.FindStringSubmatch(text) == nil {
 			t.Errorf("the confirmation page has no case number: %s", truncate(text, 300))
 		}
+		axeNoScript(t, tb, "the handler's confirmation page")
 		tb.checkClean(t)
 	})
 }
@@ -213,6 +215,17 @@ func TestFeedback(t *testing.T) {
 		if !js[bool](t, tb, `!!document.querySelector('a[href=`+quote(a.URL)+`]')`) {
 			t.Error("the thank-you page does not link back to the article")
 		}
+		axeNoScript(t, tb, "the handler's thank-you page")
 		tb.checkClean(t)
 	})
+}
+
+// axeNoScript runs axe on a page loaded with JavaScript off: axe needs the
+// page's timers, so scripts are turned on for the check (the page itself
+// has none to run by then) and off again.
+func axeNoScript(t testing.TB, tb *tab, where string) {
+	t.Helper()
+	tb.setScripts(t, true)
+	defer tb.setScripts(t, false)
+	axeCheck(t, tb, where)
 }

@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
+	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -50,12 +53,14 @@ func TestHTMLValid(t *testing.T) {
 	if len(files) < 50 {
 		t.Fatalf("only %d HTML files in %s: the build looks incomplete", len(files), f.public)
 	}
+	files = append(files, handlerPages(t, f)...)
 	msgs := runVNU(t, java, jar, files)
 	for _, m := range msgs {
 		if m.Type != "error" && !(m.Type == "non-document-error") {
 			continue
 		}
-		rel := strings.TrimPrefix(strings.TrimPrefix(m.URL, "file:"), f.public)
+		rel := strings.TrimPrefix(m.URL, "file:")
+		rel = strings.TrimPrefix(strings.TrimPrefix(rel, f.public), filepath.Dir(f.public))
 		t.Errorf("%s:%d:%d: %s\n    %s", rel, m.LastLine, m.FirstCol, m.Message, strings.ReplaceAll(m.Extract, "\n", "⏎"))
 	}
 	t.Logf("Nu Html Checker: %d HTML files checked", len(files))
@@ -119,4 +124,63 @@ func TestHTMLValidCatchesErrors(t *testing.T) {
 	if errs == 0 {
 		t.Fatalf("the checker found no error in an invalid page: %s", fmt.Sprint(msgs))
 	}
+}
+
+// handlerPages saves the form handler's own pages (what a reader without
+// JavaScript sees after posting) so the checker reads them too: the
+// invalid-case page, the confirmation and the feedback thank-you, in both
+// languages.
+func handlerPages(t testing.TB, f *fixture) []string {
+	t.Helper()
+	dir := filepath.Join(filepath.Dir(f.public), "handler-pages")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	save := func(name string, resp *http.Response) {
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+			t.Fatalf("%s: %s is not a page: %s", name, resp.Header.Get("Content-Type"), truncate(string(b), 200))
+		}
+		p := filepath.Join(dir, name+".html")
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, p)
+	}
+	post := func(path string, form url.Values) *http.Response {
+		req, err := http.NewRequest(http.MethodPost, f.srv.URL+path, strings.NewReader(form.Encode()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", f.srv.URL)
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		resp, err := noRedirect.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	for _, locale := range []string{"en", "sv"} {
+		article := f.plainArticle(t, locale).URL
+		save(locale+"-invalid-case", post("/api/cases", url.Values{"locale": {locale}, "name": {"Ada"}, "email": {"ada@example"}}))
+		resp := post("/api/cases", url.Values{"locale": {locale}, "name": {"Ada"}, "email": {"ada@example.com"}, "category": {"other"},
+			"subject": {"Validity"}, "description": {"A case to check the confirmation page."}, "article": {article}})
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("a valid case got %d, want 303", resp.StatusCode)
+		}
+		conf, err := http.Get(f.srv.URL + resp.Header.Get("Location"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		save(locale+"-case-confirmation", conf)
+		save(locale+"-feedback-thanks", post("/api/feedback", url.Values{"locale": {locale}, "article": {article}, "helpful": {"yes"}}))
+	}
+	return out
 }
