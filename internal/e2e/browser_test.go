@@ -102,7 +102,7 @@ type tab struct {
 	hosts map[string]bool // hosts the page may talk to
 
 	mu       sync.Mutex
-	requests []*network.Request
+	requests []request
 	problems []string
 	expected map[string]bool // URLs whose error status the test expects
 }
@@ -138,7 +138,11 @@ func (tb *tab) record(ev any) {
 	defer tb.mu.Unlock()
 	switch ev := ev.(type) {
 	case *network.EventRequestWillBeSent:
-		tb.requests = append(tb.requests, ev.Request)
+		r := request{Method: ev.Request.Method, URL: ev.Request.URL}
+		if ev.RedirectResponse != nil {
+			r.RedirectedBy = ev.RedirectResponse.Status
+		}
+		tb.requests = append(tb.requests, r)
 		u, err := url.Parse(ev.Request.URL)
 		if err != nil {
 			tb.problems = append(tb.problems, fmt.Sprintf("request to an unparsable URL %q", ev.Request.URL))
@@ -217,10 +221,18 @@ func (tb *tab) mark() int {
 	return len(tb.requests)
 }
 
-func (tb *tab) requestsSince(n int) []*network.Request {
+func (tb *tab) requestsSince(n int) []request {
 	tb.mu.Lock()
 	defer tb.mu.Unlock()
-	return append([]*network.Request(nil), tb.requests[n:]...)
+	return append([]request(nil), tb.requests[n:]...)
+}
+
+// request is one request a tab made.
+type request struct {
+	Method, URL string
+	// RedirectedBy is the status of the redirect that led to this
+	// request, 0 if none.
+	RedirectedBy int64
 }
 
 // enterKey presses Enter as a keyboard does: one keyDown that carries the
@@ -292,14 +304,14 @@ func quote(s string) string {
 // site's CSP rightly forbids).
 func waitFor(t testing.TB, tb *tab, cond, what string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	for {
 		ok := js[bool](t, tb, "!!("+cond+")")
 		if ok {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("waited 10s for %s (%s)", what, cond)
+			t.Fatalf("waited 20s for %s (%s)", what, cond)
 		}
 		time.Sleep(40 * time.Millisecond)
 	}

@@ -152,10 +152,10 @@ func TestCaseFormWithoutJavaScript(t *testing.T) {
 		var post, redirected bool
 		for _, r := range tb.requestsSince(mark) {
 			post = post || r.Method == "POST" && strings.HasSuffix(r.URL, "/api/cases")
+			redirected = redirected || r.RedirectedBy == 303 && r.Method == "GET" && strings.Contains(r.URL, "/api/cases/")
 		}
-		redirected = strings.HasPrefix(tb.path(t), "/api/cases/")
-		if !post || !redirected {
-			t.Errorf("POST /api/cases seen %v, redirected to %s", post, tb.path(t))
+		if !post || !redirected || !strings.HasPrefix(tb.path(t), "/api/cases/") {
+			t.Errorf("POST /api/cases seen %v, 303 to a GET of /api/cases/<id> seen %v, now at %s", post, redirected, tb.path(t))
 		}
 		text := js[string](t, tb, `document.body.textContent`)
 		if caseNumber.FindStringSubmatch(text) == nil {

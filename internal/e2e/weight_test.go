@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 )
 
 // pageBudget is issue 3's limit for an article page with everything it
@@ -33,10 +32,9 @@ func TestPageWeight(t *testing.T) {
 				}
 				mark := tb.mark()
 				tb.open(t, path)
-				waitFor(t, tb, `document.readyState === "complete"`, "the page")
-				// The feedback count comes after load; give the page's
-				// requests a moment to go out.
-				time.Sleep(300 * time.Millisecond)
+				// The feedback count is asked for after load.
+				waitFor(t, tb, `document.readyState === "complete" && (!document.getElementById("feedback") ||
+					performance.getEntriesByType("resource").some(function (e) { return e.name.indexOf("/api/feedback") >= 0; }))`, "the page and its feedback count")
 				seen := map[string]bool{}
 				var lines []string
 				var wire, raw int
