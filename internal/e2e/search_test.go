@@ -81,6 +81,22 @@ func TestSearchBox(t *testing.T) {
 		}
 		tb.checkClean(t)
 	})
+	t.Run("home page, Swedish", func(t *testing.T) {
+		mark := tb.mark()
+		tb.open(t, "/sv/")
+		for _, r := range tb.requestsSince(mark) {
+			if strings.Contains(r.URL, "/assets/search.") {
+				t.Errorf("the home page loads search.js before anyone searches: %s", r.URL)
+			}
+		}
+		tb.do(t, chromedp.Click(chromedp.CSS(".hero .search-box__input")), chromedp.SendKeys(chromedp.CSS(".hero .search-box__input"), "faktura"))
+		waitFor(t, tb, `document.querySelector(".hero .search-box__list:not([hidden]) [role=option]")`, "suggestions")
+		options := js[[]string](t, tb, `Array.prototype.map.call(document.querySelectorAll(".hero [role=option]"), function (o) { return o.textContent; })`)
+		if !strings.Contains(strings.ToLower(strings.Join(options, "|")), "faktura") {
+			t.Errorf("suggestions for faktura: %q", options)
+		}
+		tb.checkClean(t)
+	})
 	t.Run("Escape closes", func(t *testing.T) {
 		open(t)
 		tb.do(t, chromedp.KeyEvent(kb.Escape))
