@@ -13,13 +13,23 @@ import (
 )
 
 // TestReaderNavigates walks home → category → section → article by
-// clicking links, in both languages, and checks each page is the one
-// clicked.
+// clicking links, in both languages and without JavaScript, and checks
+// each page is the one clicked.
 func TestReaderNavigates(t *testing.T) {
 	f := sampleSite(t)
 	tb := openTab(t, f)
-	for _, locale := range []string{"en", "sv"} {
-		t.Run(locale, func(t *testing.T) {
+	for _, c := range []struct {
+		locale  string
+		scripts bool
+	}{{"en", true}, {"sv", true}, {"en", false}} {
+		locale := c.locale
+		name := locale
+		if !c.scripts {
+			name += " without JavaScript"
+		}
+		t.Run(name, func(t *testing.T) {
+			tb.setScripts(t, c.scripts)
+			defer tb.setScripts(t, true)
 			a := f.plainArticle(t, locale)
 			sec, cat := a.Section, a.Section.Category
 			tb.open(t, f.locale(t, locale).URL)
@@ -293,8 +303,18 @@ func TestTableOfContentsEveryArticle(t *testing.T) {
 func TestArticleAside(t *testing.T) {
 	f := sampleSite(t)
 	tb := openTab(t, f)
-	for _, locale := range []string{"en", "sv"} {
-		t.Run(locale, func(t *testing.T) {
+	for _, c := range []struct {
+		locale  string
+		scripts bool
+	}{{"en", true}, {"sv", true}, {"en", false}} {
+		locale := c.locale
+		name := locale
+		if !c.scripts {
+			name += " without JavaScript"
+		}
+		t.Run(name, func(t *testing.T) {
+			tb.setScripts(t, c.scripts)
+			defer tb.setScripts(t, true)
 			a := f.plainArticle(t, locale)
 			tb.open(t, a.URL)
 			current := js[[]string](t, tb, `Array.prototype.map.call(document.querySelectorAll('[aria-labelledby="in-section-heading"] a[aria-current="page"]'), function (a) { return a.getAttribute("href"); })`)
