@@ -514,36 +514,61 @@ const RelatedMax = 5
 // so that large sites stay linear.
 func (b *builder) related(l *Locale) {
 	const scan = 50
-	for _, a := range l.Articles {
-		if len(a.Labels) == 0 {
+	arts := l.Articles
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			score := map[*Article]int{}
+			for i := w; i < len(arts); i += workers {
+				a := arts[i]
+				if len(a.Labels) == 0 {
+					continue
+				}
+				clear(score)
+				for _, lb := range a.Labels {
+					for _, o := range lb.Articles[:min(len(lb.Articles), scan)] {
+						if o != a {
+							score[o]++
+						}
+					}
+				}
+				a.Related = topRelated(score)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// topRelated picks the RelatedMax best-scored articles, best first:
+// more shared labels, then newer, then by URL (a total order, so the
+// result does not depend on map order).
+func topRelated(score map[*Article]int) []*Article {
+	var top [RelatedMax]*Article
+	var topScore [RelatedMax]int
+	k := 0
+	for o, s := range score {
+		pos := k
+		for pos > 0 && (s > topScore[pos-1] || s == topScore[pos-1] && newer(o, top[pos-1])) {
+			pos--
+		}
+		if pos == RelatedMax {
 			continue
 		}
-		score := map[*Article]int{}
-		for _, lb := range a.Labels {
-			for i, o := range lb.Articles {
-				if i >= scan {
-					break
-				}
-				if o != a {
-					score[o]++
-				}
-			}
+		end := k
+		if end == RelatedMax {
+			end--
 		}
-		cands := make([]*Article, 0, len(score))
-		for o := range score {
-			cands = append(cands, o)
+		copy(top[pos+1:end+1], top[pos:end])
+		copy(topScore[pos+1:end+1], topScore[pos:end])
+		top[pos], topScore[pos] = o, s
+		if k < RelatedMax {
+			k++
 		}
-		sort.Slice(cands, func(i, j int) bool {
-			if score[cands[i]] != score[cands[j]] {
-				return score[cands[i]] > score[cands[j]]
-			}
-			return newer(cands[i], cands[j])
-		})
-		if len(cands) > RelatedMax {
-			cands = cands[:RelatedMax]
-		}
-		a.Related = append([]*Article(nil), cands...) // not the large backing array
 	}
+	return append([]*Article(nil), top[:k]...)
 }
 
 // newer orders articles newest first, then by URL for stability.
