@@ -107,8 +107,8 @@ func TestAxe(t *testing.T) {
 	for _, scheme := range []string{"light", "dark", "narrow"} {
 		t.Run(scheme, func(t *testing.T) {
 			switch scheme {
-			case "narrow": // a phone: 375 CSS pixels wide
-				tb.setScreen(t, 375, 812)
+			case "narrow": // 320 CSS pixels: WCAG 1.4.10 reflow (1280 px at 400 %)
+				tb.setScreen(t, 320, 800)
 				defer tb.setScreen(t, 1280, 1024)
 			default:
 				tb.setColorScheme(t, scheme)
@@ -137,6 +137,9 @@ func TestAxe(t *testing.T) {
 							t.Fatalf("%s: status %d, want %d", p.Path, resp.Status, p.Status)
 						}
 						settle(t, tb)
+						if scheme == "narrow" {
+							checkReflow(t, tb)
+						}
 						axeCheck(t, tb, p.Path+" ("+scheme+")")
 						if strings.Contains(p.Name, "phone-hours") {
 							// The open-now line in both of its colours.
@@ -158,4 +161,25 @@ func TestAxe(t *testing.T) {
 func settle(t testing.TB, tb *tab) {
 	t.Helper()
 	waitFor(t, tb, `!document.querySelector("[data-search-results-status]") || /\d/.test(document.querySelector("[data-search-results-status]").textContent) && !document.querySelector(".search-result:empty")`, "the search results")
+}
+
+// checkReflow fails when the page scrolls sideways: at 320 CSS pixels
+// everything must reflow into one column (WCAG 1.4.10); wide tables scroll
+// inside their own focusable region instead.
+func checkReflow(t testing.TB, tb *tab) {
+	t.Helper()
+	over := js[[]string](t, tb, `(function () {
+  var w = document.documentElement.clientWidth, out = [];
+  if (document.documentElement.scrollWidth <= w + 1) { return out; }
+  Array.prototype.forEach.call(document.querySelectorAll("body *"), function (e) {
+    var r = e.getBoundingClientRect();
+    if (r.right > w + 1 && r.width > 0 && !e.closest(".table-scroll, .visually-hidden, .skip-link, pre, .prose table")) {
+      out.push(e.tagName.toLowerCase() + (e.className ? "." + String(e.className).split(" ").join(".") : "") + " right=" + Math.round(r.right));
+    }
+  });
+  return out.length ? out.slice(0, 8) : ["the page is " + document.documentElement.scrollWidth + " px wide"];
+})()`)
+	if len(over) > 0 {
+		t.Errorf("the page scrolls sideways at %d px: %q", js[int](t, tb, "document.documentElement.clientWidth"), over)
+	}
 }
