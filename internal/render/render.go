@@ -207,9 +207,10 @@ func sectionWindow(a *site.Article) ([]*site.Article, bool) {
 	if len(all) <= SectionListMax+2 {
 		return all, false
 	}
-	i := 0
-	for i < len(all) && all[i] != a {
-		i++
+	i := a.SectionIndex
+	if i >= len(all) || all[i] != a { // a graph not built by site.Build
+		for i = 0; i < len(all) && all[i] != a; i++ {
+		}
 	}
 	start := i - SectionListMax/2
 	if start < 0 {

@@ -202,7 +202,8 @@ func (b *builder) structure(tree *content.Tree, st *content.Settings) {
 			for _, sec := range c.Sections {
 				b.unique(seenSec, sec.Slug, sec.File, "section")
 				sortBranches(sec.Articles, func(a *Article) (int, string) { return a.Front.Weight, a.Title })
-				for _, a := range sec.Articles {
+				for i, a := range sec.Articles {
+					a.SectionIndex = i
 					b.unique(seenArt, a.Slug, a.File, "article")
 					l.Articles = append(l.Articles, a)
 				}

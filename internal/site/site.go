@@ -129,6 +129,8 @@ type Article struct {
 	// Draft and Scheduled mark articles shown only because of --drafts
 	// and --future (the preview shows a badge).
 	Draft, Scheduled bool
+	// SectionIndex is the article's position in Section.Articles.
+	SectionIndex int
 	HTML             template.HTML
 	Headings         []markdown.Heading
 	TOC              []markdown.Heading // level 2 and 3 headings
