@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"runtime/debug"
 
 	"github.com/inexchange/helpcenter/internal/build"
 )
@@ -19,6 +21,7 @@ func runBuild(_ context.Context, args []string, stdout, stderr io.Writer) error 
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
 	}
+	softMemoryLimit()
 	res, err := build.Build(f.options())
 	if err != nil {
 		return report(stderr, err)
@@ -37,6 +40,18 @@ func runBuild(_ context.Context, args []string, stdout, stderr io.Writer) error 
 	return nil
 }
 
+// buildMemoryLimit is build's soft memory limit unless GOMEMLIMIT says
+// otherwise: the garbage collector works harder as the heap nears it, so
+// a 100,000-article site builds in well under 2 GB. Small sites never
+// reach it.
+const buildMemoryLimit = 1400 << 20
+
+func softMemoryLimit() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(buildMemoryLimit)
+	}
+}
+
 func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	var f siteFlags
@@ -44,6 +59,7 @@ func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := parse(fs, args, stderr); err != nil {
 		return err
 	}
+	softMemoryLimit()
 	res, err := build.Check(f.options())
 	if err != nil {
 		return report(stderr, err)
