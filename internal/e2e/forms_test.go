@@ -161,6 +161,11 @@ func TestCaseFormWithoutJavaScript(t *testing.T) {
 		if caseNumber.FindStringSubmatch(text) == nil {
 			t.Errorf("the confirmation page has no case number: %s", truncate(text, 300))
 		}
+		// The article the reader came from reaches the handler without
+		// JavaScript too (through the Referer), and the page links back.
+		if back := f.plainArticle(t, "en").URL; !js[bool](t, tb, `!!document.querySelector('a[href=`+quote(back)+`]')`) {
+			t.Errorf("the confirmation page does not link back to %s", back)
+		}
 		axeNoScript(t, tb, "the handler's confirmation page")
 		tb.checkClean(t)
 	})
