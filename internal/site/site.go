@@ -131,15 +131,15 @@ type Article struct {
 	Draft, Scheduled bool
 	// SectionIndex is the article's position in Section.Articles.
 	SectionIndex int
-	HTML             template.HTML
-	Headings         []markdown.Heading
-	TOC              []markdown.Heading // level 2 and 3 headings
-	Text             string             // plain text of the body
-	Steps            []string           // how-to steps
-	Labels           []*Label
-	Translations     []*Article // the same article in other locales, in locale order
-	Related          []*Article
-	doc              *markdown.Doc
+	HTML         template.HTML
+	Headings     []markdown.Heading
+	TOC          []markdown.Heading // level 2 and 3 headings
+	Text         string             // plain text of the body
+	Steps        []string           // how-to steps
+	Labels       []*Label
+	Translations []*Article // the same article in other locales, in locale order
+	Related      []*Article
+	doc          *markdown.Doc
 }
 
 // Label is a tag shared by articles of one locale.
