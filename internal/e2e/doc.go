@@ -2,30 +2,41 @@
 // code of its own outside its tests: `go test ./internal/e2e/` builds the
 // repository's sample site once with the real pipeline (internal/build),
 // serves it on loopback the way Netlify does, and checks it from the
-// outside.
+// outside, as a reader's browser and the validators see it.
 //
-// How the pieces fit:
+// How the pieces fit (all in _test.go files):
 //
-//   - The site server (server_test.go) serves the built public/ folder like
-//     Netlify: static files, directory index.html, the generated _redirects
-//     (aliases, the language choice at /, the localized 404 pages) with
-//     Netlify's shadowing rules, gzip, and the headers of netlify.toml (the
-//     Content-Security-Policy without 'unsafe-inline' among them). The form
-//     handler (internal/cases) runs in-process under /api/, as Netlify's
-//     proxy puts it, with its own SQLite file.
-//   - One headless Debian chromium (browser_test.go), started through
-//     chromedp, serves every test; each test opens a tab, which records
-//     every request (a request to any host but the test servers fails the
-//     test), console errors, uncaught exceptions and Content-Security-Policy
-//     violations (any of them fails the test).
-//   - The audits: axe-core (node_modules/axe-core, injected through the
-//     DevTools protocol, so the page's CSP does not apply to it) on every
-//     page kind in both languages, and the Nu Html Checker
-//     (node_modules/vnu-jar, run with java) over every HTML file.
-//   - The reader's flows: navigation, language switch, keyboard and focus,
-//     table of contents, phone hours with a fixed clock, the compatibility
-//     banner, search, the case form and feedback with and without
-//     JavaScript, and the page weight of an article.
+//   - main_test.go builds the sample site (and, for the tests that need it,
+//     a variant: a copy with both system-requirements articles raised to
+//     Chrome 60 and a short English-only article) with a fixed clock, and
+//     starts a server per site with the form handler (internal/cases) in
+//     process under /api/, on its own SQLite file, rate limits off.
+//   - server_test.go is that server: static files, folder index.html and
+//     the trailing-slash redirect, the generated _redirects (aliases, the
+//     language choice at /, the localized 404 pages) with Netlify's
+//     shadowing (a rule that is not forced yields to an existing file),
+//     gzip, and the [[headers]] of netlify.toml (the Content-Security-Policy
+//     among them; http_test.go holds it to issue 3's policy).
+//   - browser_test.go starts one headless Debian chromium through chromedp
+//     for the whole run. Each test opens a tab, which records every request
+//     (a request to any host but the test servers is a failure), console
+//     errors, uncaught exceptions and Content-Security-Policy violations
+//     (each one fails the test), and offers the steps the tests use:
+//     navigate, click and wait, evaluate, keys, emulated User-Agent, screen,
+//     time zone, language, colour scheme and JavaScript off.
+//   - The audits: axe_test.go injects axe-core (node_modules/axe-core)
+//     through the DevTools protocol, so the page's CSP does not apply to
+//     it, on every page kind in both languages in light, dark and 320 px
+//     wide; vnu_test.go runs the Nu Html Checker (node_modules/vnu-jar,
+//     with java) over every HTML file and the form handler's own pages;
+//     http_test.go scans every page for inline code.
+//   - The reader's flows: reader_test.go (navigation, language switch, skip
+//     link, Tab with visible focus, table of contents, the article aside),
+//     hours_test.go (the open-now line at fixed instants around the DST
+//     changes, against hours.Status), compat_test.go (the browser banner),
+//     search_test.go, forms_test.go (the case form and feedback, with and
+//     without JavaScript) and weight_test.go (an article page with
+//     everything it loads under 50 KB).
 //
 // What the suite needs on the machine: Debian's chromium
 // (apt-get install -y chromium), a Java runtime for the Nu Html Checker
