@@ -35,7 +35,9 @@ func Minifier() *minify.M {
 	// Version 2009 (ES5): IE 11 must run the result.
 	m.AddRegexp(regexp.MustCompile(`^(application|text)/(x-)?(java|ecma)script$`), &js.Minifier{Version: 2009})
 	m.AddFunc("image/svg+xml", svg.Minify)
-	m.AddFuncRegexp(regexp.MustCompile(`[/+]json$`), json.Minify)
+	// KeepNumbers: 1763593200000 must not become 17635932e5, which
+	// strict JSON readers (Go's int64) refuse.
+	m.AddRegexp(regexp.MustCompile(`[/+]json$`), &json.Minifier{KeepNumbers: true})
 	m.AddFuncRegexp(regexp.MustCompile(`[/+]xml$`), xml.Minify)
 	return m
 }
@@ -83,6 +85,9 @@ func (s *Set) AddFS(fsys fs.FS, root string) error {
 // static/, e.g. "js/search.js"), minifying text formats.
 func (s *Set) Add(name string, data []byte) error {
 	ext := path.Ext(name)
+	if ext == ".css" {
+		data = cssVarFallbacks(data)
+	}
 	if mt := mime.TypeByExtension(ext); mt != "" {
 		mt, _, _ = strings.Cut(mt, ";")
 		if ext == ".js" {

@@ -145,7 +145,7 @@ func load(opts Options, re reuse) (*Site, error) {
 	callouts := map[string]map[string]string{}
 	for _, l := range locales {
 		callouts[l] = map[string]string{}
-		for _, k := range []string{"note", "tip", "important", "warning", "caution"} {
+		for _, k := range []string{"note", "tip", "important", "warning", "caution", "table"} {
 			callouts[l][k] = tmpl.T(l, "callout."+k)
 		}
 	}

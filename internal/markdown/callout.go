@@ -91,6 +91,7 @@ type calloutRenderer struct{ titles map[string]string }
 
 func (r *calloutRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(KindCallout, r.render)
+	reg.Register(KindTableScroll, r.renderTableScroll)
 }
 
 func (r *calloutRenderer) render(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -110,5 +111,46 @@ func (r *calloutRenderer) render(w util.BufWriter, _ []byte, n ast.Node, enterin
 	b.Write(util.EscapeHTML([]byte(title)))
 	b.WriteString("</p>\n")
 	_, _ = w.Write(b.Bytes())
+	return ast.WalkContinue, nil
+}
+
+// KindTableScroll is the node kind of the scrolling box around a table.
+var KindTableScroll = ast.NewNodeKind("TableScroll")
+
+// TableScroll wraps a table in a box that scrolls sideways on narrow
+// screens; it is focusable so keyboard users can scroll it too.
+type TableScroll struct {
+	ast.BaseBlock
+	// Number counts the document's tables from 1: each box needs its own
+	// accessible name ("Table 2").
+	Number int
+}
+
+// Kind implements ast.Node.
+func (n *TableScroll) Kind() ast.NodeKind { return KindTableScroll }
+
+// Dump implements ast.Node.
+func (n *TableScroll) Dump(src []byte, level int) { ast.DumpHelper(n, src, level, nil, nil) }
+
+// wrapTable puts t inside a TableScroll.
+func wrapTable(t ast.Node, number int) {
+	parent := t.Parent()
+	w := &TableScroll{Number: number}
+	parent.ReplaceChild(parent, t, w)
+	w.AppendChild(w, t)
+}
+
+func (r *calloutRenderer) renderTableScroll(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		_, _ = w.WriteString("</div>\n")
+		return ast.WalkContinue, nil
+	}
+	label := r.titles["table"]
+	if label == "" {
+		label = "Table"
+	}
+	_, _ = w.WriteString(`<div class="table-scroll" role="region" tabindex="0" aria-label="`)
+	_, _ = w.Write(util.EscapeHTML([]byte(label)))
+	_, _ = w.WriteString(" " + itoa(n.(*TableScroll).Number) + "\">\n")
 	return ast.WalkContinue, nil
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	gmhtml "github.com/yuin/goldmark/renderer/html"
@@ -39,7 +40,8 @@ type Config struct {
 	// Locale selects typographic quotes ("sv" uses ”…”).
 	Locale string
 	// CalloutTitles maps a callout kind ("note", "tip", "warning",
-	// "important", "caution") to its localized title.
+	// "important", "caution") to its localized title, and "table" to the
+	// accessible name of the scrolling box around each table.
 	CalloutTitles map[string]string
 	// StepIDs gives the items of the first ordered list the ids step-1,
 	// step-2, …, which schema.org HowTo steps link to.
@@ -178,14 +180,21 @@ func (transformer) Transform(node *ast.Document, reader text.Reader, pc parser.C
 	src := reader.Source()
 	doc := st.doc
 	var callouts []*ast.Blockquote
+	var tables []ast.Node
 	_ = ast.Walk(node, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if bq, ok := n.(*ast.Blockquote); ok && entering && calloutKind(bq, src) != "" {
 			callouts = append(callouts, bq)
+		}
+		if entering && n.Kind() == extast.KindTable {
+			tables = append(tables, n)
 		}
 		return ast.WalkContinue, nil
 	})
 	for _, bq := range callouts {
 		makeCallout(bq, src)
+	}
+	for i, t := range tables {
+		wrapTable(t, i+1)
 	}
 	var txt strings.Builder
 	stepsDone := false
