@@ -373,7 +373,7 @@ func (o *DirOutput) WriteFile(name string, data []byte) error {
 		o.dirs[dir] = true
 		o.mu.Unlock()
 	}
-	if err := os.WriteFile(p, data, 0o644); err != nil {
+	if err := writeNew(p, data); err != nil {
 		return fmt.Errorf("writing %s: %w", name, err)
 	}
 	return nil

@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"html/template"
 	"path"
 	"runtime"
@@ -180,6 +181,7 @@ func (b *builder) structure(tree *content.Tree, st *content.Settings) {
 		art.Draft = a.Draft
 		art.Scheduled = !a.PublishAt.IsZero() && a.PublishAt.After(now)
 		art.URL = l.URL + "articles/" + art.Slug + "/"
+		art.Link = template.HTML(`<a href="` + html.EscapeString(art.URL) + `">` + html.EscapeString(art.Title) + `</a>`)
 		sec.Articles = append(sec.Articles, art)
 		s.Articles[f.Rel] = art
 		b.pages[f.Rel] = page{url: art.URL, file: f, doc: func() *markdown.Doc { return art.doc }}

@@ -131,6 +131,9 @@ type Article struct {
 	Draft, Scheduled bool
 	// SectionIndex is the article's position in Section.Articles.
 	SectionIndex int
+	// Link is `<a href="URL">Title</a>`, escaped once here because lists
+	// on thousands of pages show it.
+	Link         template.HTML
 	HTML         template.HTML
 	Headings     []markdown.Heading
 	TOC          []markdown.Heading // level 2 and 3 headings
