@@ -62,6 +62,9 @@ type Site struct {
 	Renderer *render.Renderer
 	Assets   *assets.Set
 	Jobs     []render.Job
+	// release lets article bodies go as soon as they are used (one-off
+	// builds only; see render.Renderer.Release).
+	release bool
 	// Extra are generated files besides pages and assets: the search
 	// index, built by WriteTo when nil.
 	Extra    []assets.File
@@ -285,6 +288,7 @@ func Build(opts Options) (*Result, error) {
 	for _, f := range b.Site.Articles {
 		f.File.Body = nil
 	}
+	b.release, b.Renderer.Release = true, true
 	out, err := NewDirOutput(opts.Dest)
 	if err != nil {
 		return nil, err

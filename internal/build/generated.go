@@ -80,6 +80,11 @@ func searchIndex(b *Site) error {
 		go func() {
 			defer wg.Done()
 			files[i], errs[i] = localeIndex(l)
+			if b.release {
+				for _, a := range l.Articles {
+					a.Text = "" // indexed: a one-off build needs it no more
+				}
+			}
 		}()
 	}
 	wg.Wait()

@@ -179,7 +179,7 @@ func (r *Renderer) atom(title, page, self, lang string, arts []*site.Article) []
 		}
 		sum := a.Description
 		if sum == "" {
-			sum = excerpt(a.Text, 200)
+			sum = excerpt(a.Summary, 200)
 		}
 		b.WriteString(`<summary>`)
 		xmlEscape(&b, sum)

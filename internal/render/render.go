@@ -35,6 +35,10 @@ type Renderer struct {
 	Now time.Time
 	// Preview marks pages for helpcenter serve.
 	Preview bool
+	// Release lets each article's HTML go once its page is written: a
+	// one-off build of a large site then needs less memory. The graph
+	// cannot be rendered again afterwards.
+	Release bool
 }
 
 // Job is one HTML page to render.
@@ -174,7 +178,7 @@ func (r *Renderer) articlePage(sd *SiteData, a *site.Article) (*Page, error) {
 	l := a.Locale
 	p := r.base(sd, l, "article", a.Title, a.Description, a.URL)
 	if a.Description == "" {
-		p.Description = excerpt(a.Text, 160)
+		p.Description = excerpt(a.Summary, 160)
 	}
 	p.Article, p.Section, p.Category = a, a.Section, a.Section.Category
 	p.Breadcrumbs = []Link{{l.Title, l.URL}, {a.Section.Category.Title, a.Section.Category.URL}, {a.Section.Title, a.Section.URL}}
@@ -279,6 +283,9 @@ func (r *Renderer) RenderAll(jobs []Job, out Output) []error {
 			var buf bytes.Buffer
 			for i := range next {
 				data, err := r.RenderPage(jobs[i], &buf)
+				if r.Release && jobs[i].Page.Article != nil && jobs[i].Page.Kind == "article" {
+					jobs[i].Page.Article.HTML = ""
+				}
 				if err == nil {
 					err = out.WriteFile(jobs[i].Name, data)
 				}

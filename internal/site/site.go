@@ -133,12 +133,15 @@ type Article struct {
 	SectionIndex int
 	// Link is `<a href="URL">Title</a>`, escaped once here because lists
 	// on thousands of pages show it.
-	Link         template.HTML
-	HTML         template.HTML
-	Headings     []markdown.Heading
-	TOC          []markdown.Heading // level 2 and 3 headings
-	Text         string             // plain text of the body
-	Steps        []string           // how-to steps
+	Link     template.HTML
+	HTML     template.HTML
+	Headings []markdown.Heading
+	TOC      []markdown.Heading // level 2 and 3 headings
+	Text     string             // plain text of the body
+	// Summary is the start of Text, enough for descriptions and feed
+	// summaries once Text is released.
+	Summary      string
+	Steps        []string // how-to steps
 	Labels       []*Label
 	Translations []*Article // the same article in other locales, in locale order
 	Related      []*Article
@@ -162,6 +165,10 @@ func (a *Article) SetBody(f *content.File, d *markdown.Doc) {
 	a.File, a.Front = f, f.Article
 	a.HTML = template.HTML(d.HTML)
 	a.Headings, a.Text, a.Steps = d.Headings, d.Text, d.Steps
+	a.Summary = d.Text
+	if r := []rune(d.Text); len(r) > SummaryRunes {
+		a.Summary = string(r[:SummaryRunes])
+	}
 	a.TOC = nil
 	for _, h := range d.Headings {
 		if h.Level == 2 || h.Level == 3 {
@@ -169,6 +176,9 @@ func (a *Article) SetBody(f *content.File, d *markdown.Doc) {
 		}
 	}
 }
+
+// SummaryRunes is how much of an article's text Summary keeps.
+const SummaryRunes = 240
 
 // Locale returns the locale with the code, or nil.
 func (s *Site) Locale(code string) *Locale { return s.byCode[code] }
