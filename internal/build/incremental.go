@@ -247,7 +247,7 @@ func classify(paths []string) change {
 // ignored reports editor and OS droppings, which content.Load skips too.
 func ignored(p string) bool {
 	for _, part := range strings.Split(p, "/") {
-		if strings.HasPrefix(part, ".") || strings.HasSuffix(part, "~") || strings.HasPrefix(part, "#") {
+		if content.Ignored(part) {
 			return true
 		}
 	}

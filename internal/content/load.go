@@ -76,14 +76,13 @@ func Load(fsys fs.FS) (*Tree, List) {
 			errs = append(errs, &Error{Path: p, Err: fmt.Errorf("reading: %w", err)})
 			return nil
 		}
-		base := d.Name()
-		if p != Dir && (strings.HasPrefix(base, ".") || strings.HasSuffix(base, "~") || strings.HasPrefix(base, "#")) {
+		if p != Dir && Ignored(d.Name()) {
 			if d.IsDir() {
 				return fs.SkipDir
 			}
 			return nil // editor and OS droppings
 		}
-		if !d.IsDir() && strings.EqualFold(path.Ext(base), ".md") {
+		if !d.IsDir() && strings.EqualFold(path.Ext(d.Name()), ".md") {
 			names = append(names, p)
 		}
 		return nil
@@ -126,6 +125,13 @@ func Load(fsys fs.FS) (*Tree, List) {
 		t.Settings = defaultSettings(t.Files)
 	}
 	return t, errs
+}
+
+// Ignored reports whether a file or folder name is one the generator
+// passes over: hidden files and the droppings of editors and operating
+// systems (".DS_Store", ".#draft.md", "draft.md~", "#draft.md#").
+func Ignored(name string) bool {
+	return strings.HasPrefix(name, ".") || strings.HasSuffix(name, "~") || strings.HasPrefix(name, "#")
 }
 
 // DefaultTitle is the site title when content/_index.md gives none.
