@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/inexchange/helpcenter/internal/assets"
@@ -15,38 +16,33 @@ import (
 )
 
 // requirements checks that every locale's system-requirements article
-// states the same rules: they drive one banner.
+// states the same rules: they drive one banner. Each difference is
+// reported at the differing article's line for that field.
 func requirements(s *site.Site) content.List {
 	byLocale := map[string]compat.Requirements{}
-	var first *site.Article
 	for _, l := range s.Locales {
 		if a := l.Requirements; a != nil && a.Front.Requirements != nil {
 			byLocale[l.Code] = *a.Front.Requirements
-			if first == nil {
-				first = a
-			}
 		}
 	}
-	if len(byLocale) < 2 {
+	err := compat.Agree(byLocale)
+	if err == nil {
 		return nil
 	}
-	if err := compat.Agree(byLocale); err != nil {
-		var errs content.List
-		var de *compat.DisagreementError
-		for _, l := range s.Locales {
-			a := l.Requirements
-			if a == nil || a == first {
-				continue
-			}
-			if errors.As(err, &de) || err != nil {
-				errs = append(errs, content.Errorf(a.File.Path, a.File.KeyLine("requirements"), 1, content.ErrRequirements,
-					"the banner has one set of rules: make every locale's requirements: the same as "+first.File.Path, "%v", err))
-				break
-			}
-		}
-		return errs
+	var de *compat.DisagreementError
+	if !errors.As(err, &de) {
+		return content.List{{Path: "content", Err: err}}
 	}
-	return nil
+	ref := s.Locale(de.Reference).Requirements.File.Path
+	var errs content.List
+	for _, d := range de.Diffs {
+		f := s.Locale(d.Locale).Requirements.File
+		key := d.Field[strings.LastIndexByte(d.Field, '.')+1:]
+		errs = append(errs, content.Errorf(f.Path, f.KeyLine(key), 1, content.ErrRequirements,
+			"the banner has one set of rules: state the same requirements in every locale",
+			"requirements.%s is %s here but %s in %s", d.Field, d.Got, d.Want, ref))
+	}
+	return errs
 }
 
 // generated adds the assets and files built from content: the
