@@ -31,8 +31,7 @@ func (f *siteFlags) options() build.Options {
 	if base == "" {
 		base = os.Getenv("URL")
 	}
-	dest := f.dest
-	return build.Options{Source: f.source, Dest: dest, BaseURL: base, Drafts: f.drafts, Future: f.future}
+	return build.Options{Source: f.source, Dest: f.dest, BaseURL: base, Drafts: f.drafts, Future: f.future}
 }
 
 // parse parses args with fs, turning problems into usage errors.

@@ -118,6 +118,9 @@ func (s *Set) Add(name string, data []byte) error {
 
 var minifiable = map[string]struct{}{".css": {}, ".js": {}, ".svg": {}, ".json": {}, ".xml": {}}
 
+// Minifier returns the minifier the set uses, for the pages to share.
+func (s *Set) Minifier() *minify.M { return s.m }
+
 // URL returns the fingerprinted URL of a logical asset name.
 func (s *Set) URL(name string) (string, bool) {
 	u, ok := s.urls[name]

@@ -145,14 +145,14 @@ func load(opts Options, re reuse) (*Site, error) {
 			return nil, content.List{{Path: "layouts", Err: err, Hint: "fix the layout or UI strings file named"}}
 		}
 	}
-	callouts := map[string]map[string]string{}
+	words := map[string]map[string]string{} // UI strings callout.<word>
 	for _, l := range locales {
-		callouts[l] = map[string]string{}
+		words[l] = map[string]string{}
 		for _, k := range []string{"note", "tip", "important", "warning", "caution", "table"} {
-			callouts[l][k] = tmpl.T(l, "callout."+k)
+			words[l][k] = tmpl.T(l, "callout."+k)
 		}
 	}
-	sopts := site.Options{BaseURL: opts.BaseURL, Drafts: opts.Drafts, Future: opts.Future, Now: opts.Now, CalloutTitles: callouts}
+	sopts := site.Options{BaseURL: opts.BaseURL, Drafts: opts.Drafts, Future: opts.Future, Now: opts.Now, Words: words}
 	if re.markdown != nil && len(locales) > 0 {
 		sopts.Markdown = func(r *markdown.Renderer, f *content.File, resolve markdown.Resolver) (*markdown.Doc, error) {
 			l := f.Locale
@@ -160,7 +160,7 @@ func load(opts Options, re reuse) (*Site, error) {
 				l = locales[0]
 			}
 			howTo := f.Article != nil && f.Article.Layout == "how-to"
-			return re.markdown(fmt.Sprint(tree.Settings.Settings.UnsafeHTML, l, callouts[l], howTo), r, f, resolve)
+			return re.markdown(fmt.Sprint(tree.Settings.Settings.UnsafeHTML, l, words[l], howTo), r, f, resolve)
 		}
 	}
 	s, serrs := site.Build(tree, sopts)
@@ -180,7 +180,7 @@ func load(opts Options, re reuse) (*Site, error) {
 	if err := generated(b); err != nil {
 		return nil, err
 	}
-	b.Renderer = &render.Renderer{T: tmpl, M: assets.Minifier(), Site: s, Now: opts.Now, Preview: opts.Preview}
+	b.Renderer = &render.Renderer{T: tmpl, M: set.Minifier(), Site: s, Now: opts.Now, Preview: opts.Preview}
 	var err error
 	if b.Jobs, err = b.Renderer.Jobs(); err != nil {
 		return nil, err

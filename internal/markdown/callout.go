@@ -87,7 +87,7 @@ func makeCallout(bq *ast.Blockquote, src []byte) {
 }
 
 // calloutRenderer writes a callout as a titled note.
-type calloutRenderer struct{ titles map[string]string }
+type calloutRenderer struct{ words map[string]string }
 
 func (r *calloutRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(KindCallout, r.render)
@@ -100,7 +100,7 @@ func (r *calloutRenderer) render(w util.BufWriter, _ []byte, n ast.Node, enterin
 		return ast.WalkContinue, nil
 	}
 	v := n.(*Callout).Variant
-	title := r.titles[v]
+	title := r.words[v]
 	if title == "" {
 		title = strings.ToUpper(v[:1]) + v[1:]
 	}
@@ -145,7 +145,7 @@ func (r *calloutRenderer) renderTableScroll(w util.BufWriter, _ []byte, n ast.No
 		_, _ = w.WriteString("</div>\n")
 		return ast.WalkContinue, nil
 	}
-	label := r.titles["table"]
+	label := r.words["table"]
 	if label == "" {
 		label = "Table"
 	}

@@ -39,10 +39,11 @@ type Config struct {
 	UnsafeHTML bool
 	// Locale selects typographic quotes ("sv" uses ”…”).
 	Locale string
-	// CalloutTitles maps a callout kind ("note", "tip", "warning",
-	// "important", "caution") to its localized title, and "table" to the
-	// accessible name of the scrolling box around each table.
-	CalloutTitles map[string]string
+	// Words are the localized words the output itself writes: each
+	// callout variant's title ("note", "tip", "warning", "important",
+	// "caution") and "table", the name of the scrolling box around each
+	// table ("Table 2").
+	Words map[string]string
 	// StepIDs gives the items of the first ordered list the ids step-1,
 	// step-2, …, which schema.org HowTo steps link to.
 	StepIDs bool
@@ -106,7 +107,7 @@ func New(c Config) *Renderer {
 	if c.UnsafeHTML {
 		rOpts = append(rOpts, gmhtml.WithUnsafe())
 	}
-	rOpts = append(rOpts, renderer.WithNodeRenderers(util.Prioritized(&calloutRenderer{titles: c.CalloutTitles}, 500)))
+	rOpts = append(rOpts, renderer.WithNodeRenderers(util.Prioritized(&calloutRenderer{words: c.Words}, 500)))
 	md := goldmark.New(
 		goldmark.WithExtensions(
 			extension.GFM,

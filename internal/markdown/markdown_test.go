@@ -122,7 +122,7 @@ func TestCallouts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := render(t, markdown.Config{CalloutTitles: titles}, tt.src)
+			d := render(t, markdown.Config{Words: titles}, tt.src)
 			if string(d.HTML) != tt.want {
 				t.Errorf("HTML:\n%s\nwant:\n%s", d.HTML, tt.want)
 			}
@@ -351,7 +351,7 @@ func FuzzRender(f *testing.F) {
 	} {
 		f.Add(s, false)
 	}
-	safe := markdown.New(markdown.Config{Locale: "sv", CalloutTitles: map[string]string{"note": "Obs"}})
+	safe := markdown.New(markdown.Config{Locale: "sv", Words: map[string]string{"note": "Obs"}})
 	unsafe := markdown.New(markdown.Config{UnsafeHTML: true})
 	f.Fuzz(func(t *testing.T, src string, allowHTML bool) {
 		r := safe

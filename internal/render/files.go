@@ -48,31 +48,24 @@ type smURL struct {
 func (r *Renderer) sitemaps(files map[string][]byte) {
 	s := r.Site
 	var urls []smURL
-	homes := map[string]string{}
-	for _, l := range s.Locales {
-		homes[l.Code] = s.BaseURL + l.URL
-	}
 	abs := func(m map[string]string) map[string]string {
-		out := map[string]string{}
+		out := make(map[string]string, len(m))
 		for k, v := range m {
 			out[k] = s.BaseURL + v
 		}
 		return out
 	}
+	homes := abs(s.URLs())
 	for _, l := range s.Locales {
 		urls = append(urls, smURL{Loc: s.BaseURL + l.URL, Alts: homes})
 		for _, c := range l.Categories {
-			urls = append(urls, smURL{Loc: s.BaseURL + c.URL, Alts: abs(catURLs(c))})
+			urls = append(urls, smURL{Loc: s.BaseURL + c.URL, Alts: abs(c.URLs())})
 		}
 		for _, sec := range l.Sections {
-			urls = append(urls, smURL{Loc: s.BaseURL + sec.URL, Alts: abs(secURLs(sec))})
+			urls = append(urls, smURL{Loc: s.BaseURL + sec.URL, Alts: abs(sec.URLs())})
 		}
 		for _, a := range l.Articles {
-			m := map[string]string{l.Code: a.URL}
-			for _, t := range a.Translations {
-				m[t.Locale.Code] = t.URL
-			}
-			urls = append(urls, smURL{Loc: s.BaseURL + a.URL, Lastmod: a.Updated, Alts: abs(m)})
+			urls = append(urls, smURL{Loc: s.BaseURL + a.URL, Lastmod: a.Updated, Alts: abs(a.URLs())})
 		}
 		for _, lb := range l.Labels {
 			urls = append(urls, smURL{Loc: s.BaseURL + lb.URL})

@@ -65,7 +65,7 @@ func (r *Renderer) Jobs() ([]Job, error) {
 	add("index.html", root)
 	for _, l := range s.Locales {
 		home := r.base(sd, l, "home", l.Title, l.Description, l.URL)
-		home.Alternates = r.alternates(sd, l, func(o *site.Locale) string { return o.URL })
+		home.Alternates = r.alternates(l, s.URLs())
 		home.FeedURL, home.FeedTitle = l.URL+"feed.xml", l.Title
 		add(l.Code+"/index.html", home)
 
@@ -86,7 +86,7 @@ func (r *Renderer) Jobs() ([]Job, error) {
 			p := r.base(sd, l, "category", c.Title, c.Description, c.URL)
 			p.Category = c
 			p.Breadcrumbs = []Link{{l.Title, l.URL}}
-			p.Alternates = r.alternatesOf(sd, l, c.URL, catURLs(c))
+			p.Alternates = r.alternates(l, c.URLs())
 			add(trim(c.URL)+"index.html", p)
 		}
 		for _, sec := range l.Sections {
@@ -96,7 +96,7 @@ func (r *Renderer) Jobs() ([]Job, error) {
 			p := r.base(sd, l, "section", sec.Title, sec.Description, sec.URL)
 			p.Section, p.Category = sec, sec.Category
 			p.Breadcrumbs = []Link{{l.Title, l.URL}, {sec.Category.Title, sec.Category.URL}}
-			p.Alternates = r.alternatesOf(sd, l, sec.URL, secURLs(sec))
+			p.Alternates = r.alternates(l, sec.URLs())
 			p.FeedURL, p.FeedTitle = sec.FeedURL, sec.Title
 			add(trim(sec.URL)+"index.html", p)
 		}
@@ -119,22 +119,6 @@ func (r *Renderer) Jobs() ([]Job, error) {
 
 func trim(u string) string { return u[1:] }
 
-func catURLs(c *site.Category) map[string]string {
-	m := map[string]string{c.Locale.Code: c.URL}
-	for _, t := range c.Translations {
-		m[t.Locale.Code] = t.URL
-	}
-	return m
-}
-
-func secURLs(s *site.Section) map[string]string {
-	m := map[string]string{s.Locale.Code: s.URL}
-	for _, t := range s.Translations {
-		m[t.Locale.Code] = t.URL
-	}
-	return m
-}
-
 func (r *Renderer) base(sd *SiteData, l *site.Locale, kind, title, desc, url string) *Page {
 	p := &Page{Site: sd, Locale: l.Code, Lang: l, Kind: kind, Title: title, Description: desc, URL: url, Permalink: r.Site.BaseURL + url, Categories: l.Categories, Preview: r.Preview}
 	if p.Description == "" {
@@ -153,16 +137,8 @@ func (r *Renderer) base(sd *SiteData, l *site.Locale, kind, title, desc, url str
 	return p
 }
 
-func (r *Renderer) alternates(sd *SiteData, cur *site.Locale, url func(*site.Locale) string) []Alternate {
-	m := map[string]string{}
-	for _, l := range r.Site.Locales {
-		m[l.Code] = url(l)
-	}
-	return r.alternatesOf(sd, cur, url(cur), m)
-}
-
-// alternatesOf lists the page in every locale of urls, in locale order.
-func (r *Renderer) alternatesOf(sd *SiteData, cur *site.Locale, _ string, urls map[string]string) []Alternate {
+// alternates lists the page in every locale of urls, in locale order.
+func (r *Renderer) alternates(cur *site.Locale, urls map[string]string) []Alternate {
 	var out []Alternate
 	for _, l := range r.Site.Locales {
 		u, ok := urls[l.Code]
@@ -182,11 +158,7 @@ func (r *Renderer) articlePage(sd *SiteData, a *site.Article) (*Page, error) {
 	}
 	p.Article, p.Section, p.Category = a, a.Section, a.Section.Category
 	p.Breadcrumbs = []Link{{l.Title, l.URL}, {a.Section.Category.Title, a.Section.Category.URL}, {a.Section.Title, a.Section.URL}}
-	urls := map[string]string{l.Code: a.URL}
-	for _, t := range a.Translations {
-		urls[t.Locale.Code] = t.URL
-	}
-	p.Alternates = r.alternatesOf(sd, l, a.URL, urls)
+	p.Alternates = r.alternates(l, a.URLs())
 	p.SectionArticles, p.MoreInSection = sectionWindow(a)
 	p.FeedURL, p.FeedTitle = a.Section.FeedURL, a.Section.Title
 	switch a.Layout {

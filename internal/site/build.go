@@ -259,7 +259,6 @@ func (b *builder) unique(seen map[string]*content.File, slug string, f *content.
 // translations pairs articles, sections and categories across locales.
 func (b *builder) translations() {
 	s := b.site
-	type group struct{ arts map[string]*Article }
 	byKey := map[string]map[string]*Article{}
 	for _, l := range s.Locales {
 		for _, a := range l.Articles {
@@ -324,7 +323,7 @@ func (b *builder) render() {
 	renderers := map[string]*markdown.Renderer{}
 	howTo := map[string]*markdown.Renderer{} // how-to articles: their steps get ids
 	for _, l := range s.Locales {
-		c := markdown.Config{UnsafeHTML: s.Settings.UnsafeHTML, Locale: l.Code, CalloutTitles: b.opts.CalloutTitles[l.Code]}
+		c := markdown.Config{UnsafeHTML: s.Settings.UnsafeHTML, Locale: l.Code, Words: b.opts.Words[l.Code]}
 		renderers[l.Code] = markdown.New(c)
 		c.StepIDs = true
 		howTo[l.Code] = markdown.New(c)

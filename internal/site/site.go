@@ -26,8 +26,9 @@ type Options struct {
 	Future bool
 	// Now is the build's clock, for publish_at, expires_at and review_by.
 	Now time.Time
-	// CalloutTitles gives per locale the localized callout titles.
-	CalloutTitles map[string]map[string]string
+	// Words gives per locale the words Markdown output writes (see
+	// markdown.Config.Words).
+	Words map[string]map[string]string
 	// Markdown, when set, renders each Markdown body in place of
 	// r.Render(f.Body, f.Rel, resolve). helpcenter serve passes a cache
 	// that hands back the documents of unchanged files (build.Session).
@@ -175,6 +176,47 @@ func (a *Article) SetBody(f *content.File, d *markdown.Doc) {
 			a.TOC = append(a.TOC, h)
 		}
 	}
+}
+
+// URLs returns the category's URL in each locale that has it.
+func (c *Category) URLs() map[string]string { return urlsOf(c, c.Translations) }
+
+// URLs returns the section's URL in each locale that has it.
+func (s *Section) URLs() map[string]string { return urlsOf(s, s.Translations) }
+
+// URLs returns the article's URL in each locale that has it.
+func (a *Article) URLs() map[string]string { return urlsOf(a, a.Translations) }
+
+// URLs returns every locale's home URL.
+func (s *Site) URLs() map[string]string {
+	m := make(map[string]string, len(s.Locales))
+	for _, l := range s.Locales {
+		m[l.Code] = l.URL
+	}
+	return m
+}
+
+// translated is a page that exists in several locales.
+type translated interface {
+	locale() string
+	url() string
+}
+
+func (c *Category) locale() string { return c.Locale.Code }
+func (c *Category) url() string    { return c.URL }
+func (s *Section) locale() string  { return s.Locale.Code }
+func (s *Section) url() string     { return s.URL }
+func (a *Article) locale() string  { return a.Locale.Code }
+func (a *Article) url() string     { return a.URL }
+
+// urlsOf maps locale code to URL for a page and its translations.
+func urlsOf[T translated](self T, others []T) map[string]string {
+	m := make(map[string]string, len(others)+1)
+	m[self.locale()] = self.url()
+	for _, t := range others {
+		m[t.locale()] = t.url()
+	}
+	return m
 }
 
 // SummaryRunes is how much of an article's text Summary keeps.
