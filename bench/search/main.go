@@ -54,7 +54,7 @@ func main() {
 		runtime.ReadMemStats(&ms)
 		before := ms.TotalAlloc
 		start := time.Now()
-		files, err = search.Build(*locale, docs, [][]string{{"credentials", "password", "login"}})
+		files, err = search.Index(*locale, docs, [][]string{{"credentials", "password", "login"}})
 		el := time.Since(start)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)

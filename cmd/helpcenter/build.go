@@ -8,7 +8,7 @@ import (
 	"os"
 	"runtime/debug"
 
-	"github.com/inexchange/helpcenter/internal/build"
+	"github.com/inexchange/helpcenter/internal/pipeline"
 )
 
 func runBuild(_ context.Context, args []string, stdout, stderr io.Writer) error {
@@ -22,7 +22,7 @@ func runBuild(_ context.Context, args []string, stdout, stderr io.Writer) error 
 		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
 	}
 	softMemoryLimit()
-	res, err := build.Build(f.options())
+	res, err := pipeline.Build(f.options())
 	if err != nil {
 		return report(stderr, err)
 	}
@@ -60,7 +60,7 @@ func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	softMemoryLimit()
-	res, err := build.Check(f.options())
+	res, err := pipeline.Check(f.options())
 	if err != nil {
 		return report(stderr, err)
 	}

@@ -8,8 +8,8 @@ import (
 	"os"
 	"strings"
 
-	"github.com/inexchange/helpcenter/internal/build"
 	"github.com/inexchange/helpcenter/internal/content"
+	"github.com/inexchange/helpcenter/internal/pipeline"
 )
 
 // siteFlags are the flags every site command shares.
@@ -26,12 +26,12 @@ func (f *siteFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.future, "future", false, "include articles scheduled for later or already expired")
 }
 
-func (f *siteFlags) options() build.Options {
+func (f *siteFlags) options() pipeline.Options {
 	base := f.baseURL
 	if base == "" {
 		base = os.Getenv("URL")
 	}
-	return build.Options{Source: f.source, Dest: f.dest, BaseURL: base, Drafts: f.drafts, Future: f.future}
+	return pipeline.Options{Source: f.source, Dest: f.dest, BaseURL: base, Drafts: f.drafts, Future: f.future}
 }
 
 // parse parses args with fs, turning problems into usage errors.
@@ -73,7 +73,7 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-func joinLocales(r *build.Result) string {
+func joinLocales(r *pipeline.Result) string {
 	var s []string
 	for _, l := range r.Site.Locales {
 		s = append(s, l.Code)

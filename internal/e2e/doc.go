@@ -1,6 +1,6 @@
 // Package e2e is the end-to-end quality suite of the help center. It has no
 // code of its own outside its tests: `go test ./internal/e2e/` builds the
-// repository's sample site once with the real pipeline (internal/build),
+// repository's sample site once with the real pipeline (internal/pipeline),
 // serves it on loopback the way Netlify does, and checks it from the
 // outside, as a reader's browser and the validators see it.
 //

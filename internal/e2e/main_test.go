@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/inexchange/helpcenter/internal/build"
 	"github.com/inexchange/helpcenter/internal/cases"
+	"github.com/inexchange/helpcenter/internal/pipeline"
 	"github.com/inexchange/helpcenter/internal/site"
 )
 
@@ -114,7 +114,7 @@ func buildAndServeFrom(source, name string) (*fixture, error) {
 		return nil, fmt.Errorf("creating the temporary folder: %w", err)
 	}
 	public := filepath.Join(tmp, name, "public")
-	res, err := build.Build(build.Options{Source: source, Dest: public, Now: buildTime})
+	res, err := pipeline.Build(pipeline.Options{Source: source, Dest: public, Now: buildTime})
 	if err != nil {
 		return nil, fmt.Errorf("building %s: %w", source, err)
 	}

@@ -184,7 +184,7 @@ func sectionWindow(a *site.Article) ([]*site.Article, bool) {
 		return all, false
 	}
 	i := a.SectionIndex
-	if i >= len(all) || all[i] != a { // a graph not built by site.Build
+	if i >= len(all) || all[i] != a { // a graph not made by site.New
 		for i = 0; i < len(all) && all[i] != a; i++ {
 		}
 	}

@@ -11,7 +11,7 @@ import (
 
 // foldTable maps lowercase Latin letters with diacritics to their ASCII
 // base, so that "öppettider" and "oppettider" are the same term. It is the
-// single source of truth: Build ships it in the manifest and search.js folds
+// single source of truth: Index ships it in the manifest and search.js folds
 // query text with it, so the two sides cannot drift apart.
 var foldTable = map[rune]string{
 	'à': "a", 'á': "a", 'â': "a", 'ã': "a", 'ä': "a", 'å': "a", 'ā': "a", 'ă': "a", 'ą': "a",
@@ -131,7 +131,7 @@ func Fold(s string) string {
 }
 
 // Tokens returns the folded index terms of s in order, stop words included;
-// it is the tokenizer Build uses, exported for tests and tools.
+// it is the tokenizer Index uses, exported for tests and tools.
 func Tokens(s string) []string {
 	var out []string
 	var z tokenizer
@@ -146,7 +146,7 @@ func isNumeric(term string) bool {
 	return strings.ContainsAny(term, "0123456789")
 }
 
-// language holds what Build knows about one locale's language.
+// language holds what Index knows about one locale's language.
 type language struct {
 	stem     func(word string, stemStopWords bool) string
 	stop     []string // folded

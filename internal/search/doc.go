@@ -1,8 +1,8 @@
 // Package search builds the help center's static search index and defines
 // the files that static/js/search.js reads in the browser.
 //
-// There is no search server. During `build` the pipeline calls [Build] once
-// per locale with every article as a [Doc]; Build returns a set of small
+// There is no search server. During `build` the pipeline calls [Index] once
+// per locale with every article as a [Doc]; Index returns a set of small
 // files that the pipeline writes under public/search/<locale>/. In the
 // browser, search.js fetches only the files a query needs.
 //

@@ -115,7 +115,7 @@ type index struct {
 
 func build(t *testing.T, locale string, docs []Doc, syn [][]string) *index {
 	t.Helper()
-	files, err := Build(locale, docs, syn)
+	files, err := Index(locale, docs, syn)
 	if err != nil {
 		t.Fatalf("Build: %v", err)
 	}
@@ -290,7 +290,7 @@ func TestSynonyms(t *testing.T) {
 		"no letter": {{"login", "--"}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			if _, err := Build("en", nil, groups); err == nil {
+			if _, err := Index("en", nil, groups); err == nil {
 				t.Errorf("Build accepted synonyms %q", groups)
 			}
 		})
@@ -418,7 +418,7 @@ func TestShardsCoverDictionary(t *testing.T) {
 func TestDeterministic(t *testing.T) {
 	docs := corpus(200, 2)
 	syn := [][]string{{"login", "password"}, {"bank", "account"}}
-	first, err := Build("en", docs, syn)
+	first, err := Index("en", docs, syn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -427,7 +427,7 @@ func TestDeterministic(t *testing.T) {
 		shuffled := slices.Clone(docs)
 		r.Shuffle(len(shuffled), func(a, b int) { shuffled[a], shuffled[b] = shuffled[b], shuffled[a] })
 		slices.Reverse(syn)
-		again, err := Build("en", shuffled, syn)
+		again, err := Index("en", shuffled, syn)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -469,7 +469,7 @@ func TestSectionsAndURLs(t *testing.T) {
 	}
 }
 
-func TestBuildErrors(t *testing.T) {
+func TestIndexErrors(t *testing.T) {
 	for name, c := range map[string]struct {
 		locale string
 		docs   []Doc
@@ -479,7 +479,7 @@ func TestBuildErrors(t *testing.T) {
 		"duplicate URL": {"en", []Doc{{URL: "/a/", Title: "x"}, {URL: "/a/", Title: "y"}}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			if _, err := Build(c.locale, c.docs, nil); err == nil {
+			if _, err := Index(c.locale, c.docs, nil); err == nil {
 				t.Errorf("Build accepted it")
 			}
 		})
@@ -525,11 +525,11 @@ func FuzzTokens(f *testing.F) {
 	})
 }
 
-func FuzzBuild(f *testing.F) {
+func FuzzIndex(f *testing.F) {
 	f.Add("Title", "Heading", "Body text with 404 and öppettider", "login")
 	f.Fuzz(func(t *testing.T, title, heading, text, syn string) {
 		docs := []Doc{{URL: "/a/", Title: title, Headings: []string{heading}, Text: text}, {URL: "/b/", Title: text}}
-		files, err := Build("sv", docs, [][]string{{syn, "konto"}})
+		files, err := Index("sv", docs, [][]string{{syn, "konto"}})
 		if err != nil {
 			return // a bad synonym group is reported, not indexed
 		}
@@ -599,7 +599,7 @@ func corpus(n int, seed uint64) []Doc {
 	return docs
 }
 
-func benchmarkBuild(b *testing.B, n int) {
+func benchmarkIndex(b *testing.B, n int) {
 	docs := corpus(n, 42)
 	size := 0
 	for _, d := range docs {
@@ -611,7 +611,7 @@ func benchmarkBuild(b *testing.B, n int) {
 	var files map[string][]byte
 	for b.Loop() {
 		var err error
-		if files, err = Build("en", docs, [][]string{{"credentials", "password", "login"}}); err != nil {
+		if files, err = Index("en", docs, [][]string{{"credentials", "password", "login"}}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -623,8 +623,8 @@ func benchmarkBuild(b *testing.B, n int) {
 	b.ReportMetric(float64(len(files)), "files")
 }
 
-func BenchmarkBuild1k(b *testing.B)  { benchmarkBuild(b, 1000) }
-func BenchmarkBuild10k(b *testing.B) { benchmarkBuild(b, 10000) }
+func BenchmarkIndex1k(b *testing.B)  { benchmarkIndex(b, 1000) }
+func BenchmarkIndex10k(b *testing.B) { benchmarkIndex(b, 10000) }
 
 // TestFixture keeps testdata/fixture (the index of testdata/fixture.json's
 // articles) current: search.js's Node tests run against it. Run
@@ -653,7 +653,7 @@ func TestFixture(t *testing.T) {
 					Section: d.Section, SectionURL: "/" + locale + "/sections/" + slug(d.Section) + "/",
 					Category: d.Category, CategoryURL: "/" + locale + "/categories/" + slug(d.Category) + "/"})
 			}
-			files, err := Build(locale, docs, site.Synonyms)
+			files, err := Index(locale, docs, site.Synonyms)
 			if err != nil {
 				t.Fatal(err)
 			}

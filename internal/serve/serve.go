@@ -1,6 +1,6 @@
 // Package serve is helpcenter serve's preview server.
 //
-// It drives the build pipeline (package build's Session) from file
+// It drives the pipeline (package pipeline's Session) from file
 // changes (package watch) and serves the last good output from memory:
 //
 //	watch batch -> Session.Apply (pages) -> publish, tell tabs to reload
@@ -41,8 +41,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/inexchange/helpcenter/internal/build"
 	"github.com/inexchange/helpcenter/internal/content"
+	"github.com/inexchange/helpcenter/internal/pipeline"
 )
 
 //go:embed live.js
@@ -66,7 +66,7 @@ type Config struct {
 // Server serves a Session's output and pushes changes to open tabs.
 type Server struct {
 	cfg   Config
-	sess  *build.Session
+	sess  *pipeline.Session
 	id    string
 	state atomic.Pointer[snapshot]
 
@@ -112,16 +112,16 @@ type SourceLine struct {
 // New builds the site with a new session and returns a server for it,
 // with the build's update (nil and the error when it failed: the server
 // then shows the errors until a change fixes them).
-func New(opts build.Options, cfg Config) (*Server, *build.Update, error) {
+func New(opts pipeline.Options, cfg Config) (*Server, *pipeline.Update, error) {
 	if cfg.Log == nil {
 		cfg.Log = io.Discard
 	}
 	var b [8]byte
 	_, _ = rand.Read(b[:])
-	s := &Server{cfg: cfg, sess: build.NewSession(opts), id: hex.EncodeToString(b[:]), clients: map[chan event]bool{}, closing: make(chan struct{})}
+	s := &Server{cfg: cfg, sess: pipeline.NewSession(opts), id: hex.EncodeToString(b[:]), clients: map[chan event]bool{}, closing: make(chan struct{})}
 	s.state.Store(&snapshot{})
 	st := newStage()
-	u, err := s.sess.Build(st)
+	u, err := s.sess.Reload(st)
 	if err != nil {
 		s.fail(err)
 		return s, nil, err
@@ -133,10 +133,10 @@ func New(opts build.Options, cfg Config) (*Server, *build.Update, error) {
 // Run applies batches of changed paths until ctx ends or changes closes.
 // It runs the session: nothing else may use it meanwhile.
 func (s *Server) Run(ctx context.Context, changes <-chan []string) error {
-	indexed := make(chan *build.IndexJob, 1)
+	indexed := make(chan *pipeline.IndexJob, 1)
 	running := false
-	var pending *build.IndexJob
-	start := func(j *build.IndexJob) {
+	var pending *pipeline.IndexJob
+	start := func(j *pipeline.IndexJob) {
 		if running {
 			pending = j // one index at a time: the newest waits
 			return
@@ -183,7 +183,7 @@ func (s *Server) Run(ctx context.Context, changes <-chan []string) error {
 	}
 }
 
-func (s *Server) apply(batch []string, start func(*build.IndexJob)) {
+func (s *Server) apply(batch []string, start func(*pipeline.IndexJob)) {
 	st := newStage()
 	u, err := s.sess.Apply(batch, st)
 	if err != nil {
@@ -206,7 +206,7 @@ func (s *Server) apply(batch []string, start func(*build.IndexJob)) {
 	}
 }
 
-func (s *Server) logUpdate(u *build.Update, batch []string) {
+func (s *Server) logUpdate(u *pipeline.Update, batch []string) {
 	what := "nothing changed"
 	pages := 0
 	for _, n := range u.Changed {
@@ -236,14 +236,14 @@ func plural(n int, one, many string) string {
 
 // publish applies a step's update and files and, when notify is set,
 // tells tabs what changed.
-func (s *Server) publish(u *build.Update, st *stage, notify bool) {
+func (s *Server) publish(u *pipeline.Update, st *stage, notify bool) {
 	old := s.state.Load()
 	next := &snapshot{files: st.merge(old.files, u.Removed), aliases: map[string]string{}, locales: map[string]bool{}}
-	if b := s.sess.Site(); b != nil {
-		for _, a := range b.Site.Aliases {
+	if g := s.sess.Site(); g != nil {
+		for _, a := range g.Aliases {
 			next.aliases[a.From] = a.To
 		}
-		for _, l := range b.Site.Locales {
+		for _, l := range g.Locales {
 			next.locales[l.Code] = true
 		}
 	}
@@ -275,7 +275,7 @@ func (s *Server) publish(u *build.Update, st *stage, notify bool) {
 
 // onlyStyles reports whether an update changed nothing but stylesheets
 // and the pages' links to them.
-func onlyStyles(u *build.Update) bool {
+func onlyStyles(u *pipeline.Update) bool {
 	for _, n := range u.Changed {
 		if strings.HasPrefix(n, "assets/") && !strings.HasSuffix(n, ".css") {
 			return false

@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/inexchange/helpcenter/internal/build"
+	"github.com/inexchange/helpcenter/internal/pipeline"
 	"github.com/inexchange/helpcenter/internal/watch"
 )
 
@@ -64,7 +64,7 @@ func start(t *testing.T, api http.Handler) *harness {
 		}
 	}
 	h := &harness{t: t, root: root, events: make(chan sse, 64), log: &syncBuffer{}}
-	opts := build.Options{Source: root, Preview: true, Now: time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)}
+	opts := pipeline.Options{Source: root, Preview: true, Now: time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)}
 	srv, _, err := New(opts, Config{Source: root, API: api, Log: h.log})
 	if err != nil {
 		t.Fatalf("first build: %v", err)
@@ -437,7 +437,7 @@ func TestFirstBuildFails(t *testing.T) {
 	if err := os.WriteFile(p, bytes.Replace(orig, []byte("title:"), []byte("tittle:"), 1), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	srv, _, err := New(build.Options{Source: root, Preview: true}, Config{Source: root})
+	srv, _, err := New(pipeline.Options{Source: root, Preview: true}, Config{Source: root})
 	if err == nil {
 		t.Fatal("the broken site built")
 	}
@@ -501,7 +501,7 @@ func TestDraftsShowWithBadge(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("drafts=%v", tt.drafts), func(t *testing.T) {
-			srv, _, err := New(build.Options{Source: root, Preview: true, Drafts: tt.drafts}, Config{Source: root})
+			srv, _, err := New(pipeline.Options{Source: root, Preview: true, Drafts: tt.drafts}, Config{Source: root})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -524,7 +524,7 @@ func FuzzServePath(f *testing.F) {
 	if err := os.CopyFS(filepath.Join(root, "content"), os.DirFS(filepath.Join("..", "..", "content"))); err != nil {
 		f.Fatal(err)
 	}
-	srv, _, err := New(build.Options{Source: root, Preview: true}, Config{Source: root})
+	srv, _, err := New(pipeline.Options{Source: root, Preview: true}, Config{Source: root})
 	if err != nil {
 		f.Fatal(err)
 	}

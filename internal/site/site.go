@@ -31,7 +31,7 @@ type Options struct {
 	Words map[string]map[string]string
 	// Markdown, when set, renders each Markdown body in place of
 	// r.Render(f.Body, f.Rel, resolve). helpcenter serve passes a cache
-	// that hands back the documents of unchanged files (build.Session).
+	// that hands back the documents of unchanged files (pipeline.Session).
 	// It is called concurrently and must return what r.Render would.
 	Markdown func(r *markdown.Renderer, f *content.File, resolve markdown.Resolver) (*markdown.Doc, error)
 }
@@ -159,7 +159,7 @@ type Label struct {
 }
 
 // SetBody gives the article the file f and its rendered Markdown d, as
-// Build does. helpcenter serve calls it after an edit that changed only
+// New does. helpcenter serve calls it after an edit that changed only
 // an article's body (same front matter, heading ids and links), which
 // leaves every other part of the graph as a full build would make it.
 func (a *Article) SetBody(f *content.File, d *markdown.Doc) {

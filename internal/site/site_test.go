@@ -48,7 +48,7 @@ func build(t *testing.T, files map[string]string, opts site.Options) (*site.Site
 	if opts.Now.IsZero() {
 		opts.Now = now
 	}
-	s, serrs := site.Build(tree, opts)
+	s, serrs := site.New(tree, opts)
 	return s, append(errs, serrs...)
 }
 
@@ -524,7 +524,7 @@ func TestBaseURLOverride(t *testing.T) {
 }
 
 func TestNilTree(t *testing.T) {
-	if _, errs := site.Build(nil, site.Options{}); !errors.Is(errs, content.ErrStructure) {
+	if _, errs := site.New(nil, site.Options{}); !errors.Is(errs, content.ErrStructure) {
 		t.Errorf("errors %v", errs)
 	}
 }

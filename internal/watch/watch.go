@@ -9,7 +9,7 @@
 // checkout), so that editors' save patterns — write in place, write a
 // temporary file and rename it over, delete and recreate — and mass edits
 // end in one or a few batches naming every path involved. What a change
-// means is for the consumer to decide (package build's Session): a batch
+// means is for the consumer to decide (package pipeline's Session): a batch
 // names files and folders, created, written, removed or renamed alike.
 package watch
 

@@ -1,4 +1,4 @@
-package build_test
+package pipeline_test
 
 import (
 	"bytes"
@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/inexchange/helpcenter/internal/build"
+	"github.com/inexchange/helpcenter/internal/pipeline"
 	"golang.org/x/tools/txtar"
 )
 
@@ -83,7 +83,7 @@ func TestGolden(t *testing.T) {
 				}
 			}
 			dest := filepath.Join(root, "public")
-			res, err := build.Build(build.Options{Source: root, Dest: dest, Now: goldenNow})
+			res, err := pipeline.Build(pipeline.Options{Source: root, Dest: dest, Now: goldenNow})
 			if err != nil {
 				t.Fatalf("build: %v", err)
 			}
@@ -110,7 +110,7 @@ func TestGolden(t *testing.T) {
 			for _, w := range wants {
 				want, ok := byName[w]
 				if !ok {
-					t.Errorf("%s: no section %s: run go test ./internal/build -run TestGolden -update", file, w)
+					t.Errorf("%s: no section %s: run go test ./internal/pipeline -run TestGolden -update", file, w)
 					continue
 				}
 				if g := got[w]; !bytes.Equal(g, want) {

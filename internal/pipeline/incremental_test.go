@@ -1,4 +1,4 @@
-package build
+package pipeline
 
 import (
 	"bytes"
@@ -39,7 +39,7 @@ func fresh(t *testing.T, root string) map[string][]byte {
 	t.Helper()
 	s := NewSession(Options{Source: root, Now: testNow, Preview: true})
 	o := newOutput()
-	u, err := s.Build(o)
+	u, err := s.Reload(o)
 	if err != nil {
 		t.Fatalf("fresh build: %v", err)
 	}
@@ -133,7 +133,7 @@ func TestSessionMatchesFreshBuild(t *testing.T) {
 	root := copySite(t, true)
 	s := NewSession(Options{Source: root, Now: testNow, Preview: true})
 	o := newOutput()
-	u, err := s.Build(o)
+	u, err := s.Reload(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -308,7 +308,7 @@ func TestSessionSearchIndex(t *testing.T) {
 	root := copySite(t, false)
 	s := NewSession(Options{Source: root, Now: testNow, Preview: true})
 	o := newOutput()
-	u, err := s.Build(o)
+	u, err := s.Reload(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -340,7 +340,7 @@ func TestSessionErrorsKeepLastGood(t *testing.T) {
 	root := copySite(t, false)
 	s := NewSession(Options{Source: root, Now: testNow, Preview: true})
 	o := newOutput()
-	u, err := s.Build(o)
+	u, err := s.Reload(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -416,7 +416,7 @@ func TestSessionAfterFailedFullBuild(t *testing.T) {
 	root := copySite(t, false)
 	s := NewSession(Options{Source: root, Now: testNow, Preview: true})
 	o := newOutput()
-	u, err := s.Build(o)
+	u, err := s.Reload(o)
 	if err != nil {
 		t.Fatal(err)
 	}

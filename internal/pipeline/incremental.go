@@ -1,4 +1,4 @@
-package build
+package pipeline
 
 import (
 	"bytes"
@@ -54,7 +54,7 @@ type Session struct {
 	settings *content.File            // content/_index.md, or what stands in for it
 	docs     *docCache
 
-	good   *Site             // the site of the last good output
+	good   *Plan             // the site of the last good output
 	sums   map[string]uint64 // the last good output: file → hash of its content
 	extras map[string]bool   // the files of the last Renderer.Extras
 	clean  bool              // good was built from the files as they are now
@@ -83,18 +83,23 @@ type Update struct {
 	Took     time.Duration
 }
 
-// NewSession prepares a session; call Build before Apply.
+// NewSession prepares a session; call Reload before Apply.
 func NewSession(opts Options) *Session {
 	opts.defaults()
 	return &Session{opts: opts, root: os.DirFS(opts.Source), docs: &docCache{m: map[string]*docEntry{}}}
 }
 
-// Site returns the site of the last good output, or nil.
-func (s *Session) Site() *Site { return s.good }
+// Site returns the site graph of the last good output, or nil.
+func (s *Session) Site() *site.Site {
+	if s.good == nil {
+		return nil
+	}
+	return s.good.Site
+}
 
-// Build reads everything and renders every file, writing those that
+// Reload reads everything and renders every file, writing those that
 // differ from the last good output (all of them, the first time) to out.
-func (s *Session) Build(out render.Output) (*Update, error) {
+func (s *Session) Reload(out render.Output) (*Update, error) {
 	start := time.Now()
 	tree, errs := content.Load(s.root)
 	s.files, s.problems, s.settings = map[string]*content.File{}, map[string]content.List{}, nil
@@ -147,7 +152,7 @@ func (s *Session) full(start time.Time, styles []string, w render.Output) (*Upda
 
 // reuse describes the session's parsed files (and, unless th is nil,
 // its templates and assets) to load.
-func (s *Session) reuse(th *Site) reuse {
+func (s *Session) reuse(th *Plan) reuse {
 	tree := &content.Tree{Settings: s.settings}
 	var errs content.List
 	for _, f := range s.files {
@@ -177,7 +182,7 @@ func (s *Session) diff(w render.Output) *diffOutput {
 
 // publish makes sums (the whole output after a step that wrote d) the
 // last good output.
-func (s *Session) publish(b *Site, d *diffOutput, sums map[string]uint64, start time.Time) *Update {
+func (s *Session) publish(b *Plan, d *diffOutput, sums map[string]uint64, start time.Time) *Update {
 	u := &Update{Changed: d.changed, Warnings: b.Warnings}
 	for name := range s.sums {
 		if _, ok := sums[name]; !ok {
@@ -261,11 +266,11 @@ func ignored(p string) bool {
 func (s *Session) Apply(paths []string, out render.Output) (*Update, error) {
 	start := time.Now()
 	if s.sums == nil {
-		return s.Build(out)
+		return s.Reload(out)
 	}
 	c := classify(paths)
 	if c.full {
-		return s.Build(out)
+		return s.Reload(out)
 	}
 	structural, removed := false, false
 	var articles []string
@@ -576,7 +581,7 @@ func (s *Session) Adopt(j *IndexJob, w render.Output) (*Update, error) {
 }
 
 // stylesheets maps the old URL of each changed stylesheet to its new one.
-func stylesheets(old, b *Site, changed []string) map[string]string {
+func stylesheets(old, b *Plan, changed []string) map[string]string {
 	if old == nil {
 		return nil
 	}
@@ -597,7 +602,7 @@ func stylesheets(old, b *Site, changed []string) map[string]string {
 // sameSiteWide compares what every page of a locale shows (header,
 // footer, breadcrumbs, cached partials): site data, locales, categories,
 // sections and the articles linked from every page.
-func sameSiteWide(a, b *Site) bool {
+func sameSiteWide(a, b *Plan) bool {
 	x, y := a.Site, b.Site
 	if x.Settings.Title != y.Settings.Title || x.Settings.Description != y.Settings.Description || x.BaseURL != y.BaseURL || x.API != y.API || x.RootHTML != y.RootHTML || len(x.Locales) != len(y.Locales) || len(x.Aliases) != len(y.Aliases) {
 		return false

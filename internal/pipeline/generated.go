@@ -1,4 +1,4 @@
-package build
+package pipeline
 
 import (
 	"errors"
@@ -47,15 +47,15 @@ func requirements(s *site.Site) content.List {
 
 // generated adds the assets and files built from content: the
 // compatibility script and the search index.
-func generated(b *Site) error {
-	s := b.Site
+func generated(p *Plan) error {
+	s := p.Site
 	for _, l := range s.Locales {
 		if a := l.Requirements; a != nil && a.Front.Requirements != nil {
 			js, err := compat.Script(*a.Front.Requirements)
 			if err != nil {
 				return content.List{content.Errorf(a.File.Path, a.File.KeyLine("requirements"), 1, content.ErrRequirements, "", "%v", err)}
 			}
-			if err := b.Assets.Add("js/compat.js", js); err != nil {
+			if err := p.Assets.Add("js/compat.js", js); err != nil {
 				return fmt.Errorf("adding compat.js: %w", err)
 			}
 			break
@@ -65,9 +65,9 @@ func generated(b *Site) error {
 }
 
 // searchIndex builds each locale's search index under search/<locale>/
-// into b.Extra, the locales in parallel.
-func searchIndex(b *Site) error {
-	s := b.Site
+// into p.SearchIndex, the locales in parallel.
+func searchIndex(p *Plan) error {
+	s := p.Site
 	files := make([][]assets.File, len(s.Locales))
 	errs := make([]error, len(s.Locales))
 	var wg sync.WaitGroup
@@ -76,7 +76,7 @@ func searchIndex(b *Site) error {
 		go func() {
 			defer wg.Done()
 			files[i], errs[i] = localeIndex(l)
-			if b.release {
+			if p.release {
 				for _, a := range l.Articles {
 					a.Text = "" // indexed: a one-off build needs it no more
 				}
@@ -92,7 +92,7 @@ func searchIndex(b *Site) error {
 			}
 			return content.List{{Path: path, Err: fmt.Errorf("building the search index: %w", errs[i]), Hint: "check synonyms: in this file"}}
 		}
-		b.Extra = append(b.Extra, files[i]...)
+		p.SearchIndex = append(p.SearchIndex, files[i]...)
 	}
 	return nil
 }
@@ -124,7 +124,7 @@ func searchDocs(l *site.Locale) []search.Doc {
 
 // indexFiles builds one locale's search index files.
 func indexFiles(locale string, docs []search.Doc, synonyms [][]string) ([]assets.File, error) {
-	out, err := search.Build(locale, docs, synonyms)
+	out, err := search.Index(locale, docs, synonyms)
 	if err != nil {
 		return nil, err
 	}

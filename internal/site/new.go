@@ -16,45 +16,45 @@ import (
 	"github.com/inexchange/helpcenter/internal/markdown"
 )
 
-// builder holds the state of one Build.
-type builder struct {
+// graph holds the state of one New: the site being made, the problems
+// found and the pages .md links may point at.
+type graph struct {
 	opts  Options
 	site  *Site
 	errs  content.List
-	pages map[string]page // content-relative path -> page, for link resolution
+	pages map[string]linkTarget // content-relative path -> page, for link resolution
 	// unpublished maps content-relative paths of left-out articles to why.
 	unpublished map[string]string
-	byURL       map[string]*content.File
 }
 
-// page is anything a .md link may point at.
-type page struct {
+// linkTarget is anything a .md link may point at.
+type linkTarget struct {
 	url  string
 	file *content.File
 	doc  func() *markdown.Doc
 }
 
-func (b *builder) errorf(f *content.File, line, col int, kind error, hint, format string, args ...any) {
-	b.errs = append(b.errs, content.Errorf(f.Path, line, col, kind, hint, format, args...))
+func (g *graph) errorf(f *content.File, line, col int, kind error, hint, format string, args ...any) {
+	g.errs = append(g.errs, content.Errorf(f.Path, line, col, kind, hint, format, args...))
 }
 
-func (b *builder) warnf(f *content.File, line int, kind error, hint, format string, args ...any) {
+func (g *graph) warnf(f *content.File, line int, kind error, hint, format string, args ...any) {
 	e := content.Errorf(f.Path, line, 0, kind, hint, format, args...)
 	e.Warning = true
-	b.errs = append(b.errs, e)
+	g.errs = append(g.errs, e)
 }
 
-// Build turns a loaded content tree into the site graph. It returns the
+// New turns a loaded content tree into the site graph. It returns the
 // site and every problem found (errors and warnings); callers must not use
 // the site when the list holds errors.
-func Build(tree *content.Tree, opts Options) (*Site, content.List) {
-	b := &builder{opts: opts, pages: map[string]page{}, unpublished: map[string]string{}, byURL: map[string]*content.File{}}
+func New(tree *content.Tree, opts Options) (*Site, content.List) {
+	g := &graph{opts: opts, pages: map[string]linkTarget{}, unpublished: map[string]string{}}
 	if tree == nil || tree.Settings == nil {
 		return nil, content.List{content.Errorf("content/_index.md", 0, 0, content.ErrStructure, "create it with front matter 'title' and 'locales: [en]'", "site settings file is missing")}
 	}
 	st := tree.Settings.Settings
 	s := &Site{Settings: st, SettingsFile: tree.Settings, byCode: map[string]*Locale{}, Articles: map[string]*Article{}}
-	b.site = s
+	g.site = s
 	s.BaseURL = strings.TrimSuffix(opts.BaseURL, "/")
 	if s.BaseURL == "" {
 		s.BaseURL = strings.TrimSuffix(st.BaseURL, "/")
@@ -69,36 +69,36 @@ func Build(tree *content.Tree, opts Options) (*Site, content.List) {
 		s.byCode[code] = l
 	}
 	if len(s.Locales) == 0 {
-		return nil, b.errs
+		return nil, g.errs
 	}
-	b.structure(tree, st)
-	b.translations()
-	b.render()
-	b.links()
-	b.labels()
-	b.promoted()
-	b.aliases()
-	b.checks()
-	return s, b.errs
+	g.structure(tree, st)
+	g.translations()
+	g.render()
+	g.links()
+	g.labels()
+	g.promoted()
+	g.aliases()
+	g.checks()
+	return s, g.errs
 }
 
 // structure creates locales, categories, sections and articles.
-func (b *builder) structure(tree *content.Tree, st *content.Settings) {
-	s := b.site
+func (g *graph) structure(tree *content.Tree, st *content.Settings) {
+	s := g.site
 	cats := map[string]*Category{} // "en/cat"
 	secs := map[string]*Section{}  // "en/cat/sec"
 	var articles []*content.File
 	for _, f := range tree.Files {
 		l := s.byCode[f.Locale]
 		if l == nil {
-			b.errorf(f, 0, 0, content.ErrStructure, fmt.Sprintf("add %q to locales: in content/_index.md, or move the file", f.Locale), "folder %q is not a locale of this site", f.Locale)
+			g.errorf(f, 0, 0, content.ErrStructure, fmt.Sprintf("add %q to locales: in content/_index.md, or move the file", f.Locale), "folder %q is not a locale of this site", f.Locale)
 			continue
 		}
 		switch f.Kind {
 		case content.KindLocaleHome:
 			l.Home = f
 			l.Title, l.Description, l.Synonyms = f.Home.Title, f.Home.Description, f.Home.Synonyms
-			b.pages[f.Rel] = page{url: l.URL, file: f}
+			g.pages[f.Rel] = linkTarget{url: l.URL, file: f}
 		case content.KindCategory:
 			c := &Category{Locale: l, File: f, Key: f.Category, Slug: f.Branch.Slug, Title: f.Branch.Title, Description: f.Branch.Description, Weight: f.Branch.Weight}
 			if f.Branch.TranslationKey != "" {
@@ -110,7 +110,7 @@ func (b *builder) structure(tree *content.Tree, st *content.Settings) {
 			c.URL = l.URL + "categories/" + c.Slug + "/"
 			cats[f.Locale+"/"+f.Category] = c
 			l.Categories = append(l.Categories, c)
-			b.pages[f.Rel] = page{url: c.URL, file: f}
+			g.pages[f.Rel] = linkTarget{url: c.URL, file: f}
 		case content.KindSection:
 			sec := &Section{Locale: l, File: f, Key: f.Category + "/" + f.Section, Slug: f.Branch.Slug, Title: f.Branch.Title, Description: f.Branch.Description, Weight: f.Branch.Weight}
 			if f.Branch.TranslationKey != "" {
@@ -123,7 +123,7 @@ func (b *builder) structure(tree *content.Tree, st *content.Settings) {
 			sec.FeedURL = sec.URL + "feed.xml"
 			secs[f.Locale+"/"+f.Category+"/"+f.Section] = sec
 			l.Sections = append(l.Sections, sec)
-			b.pages[f.Rel] = page{url: sec.URL, file: f}
+			g.pages[f.Rel] = linkTarget{url: sec.URL, file: f}
 		case content.KindArticle:
 			articles = append(articles, f)
 		}
@@ -140,30 +140,30 @@ func (b *builder) structure(tree *content.Tree, st *content.Settings) {
 	for _, sec := range secs {
 		c := cats[sec.Locale.Code+"/"+sec.File.Category]
 		if c == nil {
-			b.errorf(sec.File, 0, 0, content.ErrStructure, fmt.Sprintf("create content/%s/%s/_index.md with a title", sec.Locale.Code, sec.File.Category), "category folder %q has no _index.md", sec.File.Category)
+			g.errorf(sec.File, 0, 0, content.ErrStructure, fmt.Sprintf("create content/%s/%s/_index.md with a title", sec.Locale.Code, sec.File.Category), "category folder %q has no _index.md", sec.File.Category)
 			continue
 		}
 		sec.Category = c
 		c.Sections = append(c.Sections, sec)
 	}
-	now := b.opts.Now
+	now := g.opts.Now
 	for _, f := range articles {
 		a := f.Article
 		switch {
-		case a.Draft && !b.opts.Drafts:
-			b.unpublished[f.Rel] = "a draft (preview it with --drafts)"
+		case a.Draft && !g.opts.Drafts:
+			g.unpublished[f.Rel] = "a draft (preview it with --drafts)"
 			continue
-		case !a.PublishAt.IsZero() && a.PublishAt.After(now) && !b.opts.Future:
-			b.unpublished[f.Rel] = "scheduled for " + a.PublishAt.Format("2006-01-02") + " (preview it with --future)"
+		case !a.PublishAt.IsZero() && a.PublishAt.After(now) && !g.opts.Future:
+			g.unpublished[f.Rel] = "scheduled for " + a.PublishAt.Format("2006-01-02") + " (preview it with --future)"
 			continue
-		case !a.ExpiresAt.IsZero() && !a.ExpiresAt.After(now) && !b.opts.Future:
-			b.unpublished[f.Rel] = "expired on " + a.ExpiresAt.Format("2006-01-02")
+		case !a.ExpiresAt.IsZero() && !a.ExpiresAt.After(now) && !g.opts.Future:
+			g.unpublished[f.Rel] = "expired on " + a.ExpiresAt.Format("2006-01-02")
 			continue
 		}
 		sec := secs[f.Locale+"/"+f.Category+"/"+f.Section]
 		if sec == nil || sec.Category == nil {
 			if sec == nil {
-				b.errorf(f, 0, 0, content.ErrStructure, fmt.Sprintf("create content/%s/%s/%s/_index.md with a title", f.Locale, f.Category, f.Section), "section folder %q has no _index.md", f.Section)
+				g.errorf(f, 0, 0, content.ErrStructure, fmt.Sprintf("create content/%s/%s/%s/_index.md with a title", f.Locale, f.Category, f.Section), "section folder %q has no _index.md", f.Section)
 			}
 			continue
 		}
@@ -184,14 +184,14 @@ func (b *builder) structure(tree *content.Tree, st *content.Settings) {
 		art.Link = template.HTML(`<a href="` + html.EscapeString(art.URL) + `">` + html.EscapeString(art.Title) + `</a>`)
 		sec.Articles = append(sec.Articles, art)
 		s.Articles[f.Rel] = art
-		b.pages[f.Rel] = page{url: art.URL, file: f, doc: func() *markdown.Doc { return art.doc }}
+		g.pages[f.Rel] = linkTarget{url: art.URL, file: f, doc: func() *markdown.Doc { return art.doc }}
 		switch a.Layout {
 		case "system-requirements":
-			b.single(&l.Requirements, art)
+			g.single(&l.Requirements, art)
 		case "case-form":
-			b.single(&l.CaseForm, art)
+			g.single(&l.CaseForm, art)
 		case "phone-hours":
-			b.single(&l.PhoneHours, art)
+			g.single(&l.PhoneHours, art)
 		}
 	}
 	// Order everything and check slugs.
@@ -199,14 +199,14 @@ func (b *builder) structure(tree *content.Tree, st *content.Settings) {
 		sortBranches(l.Categories, func(c *Category) (int, string) { return c.Weight, c.Title })
 		seenCat, seenSec, seenArt := map[string]*content.File{}, map[string]*content.File{}, map[string]*content.File{}
 		for _, c := range l.Categories {
-			b.unique(seenCat, c.Slug, c.File, "category")
+			g.unique(seenCat, c.Slug, c.File, "category")
 			sortBranches(c.Sections, func(s *Section) (int, string) { return s.Weight, s.Title })
 			for _, sec := range c.Sections {
-				b.unique(seenSec, sec.Slug, sec.File, "section")
+				g.unique(seenSec, sec.Slug, sec.File, "section")
 				sortBranches(sec.Articles, func(a *Article) (int, string) { return a.Front.Weight, a.Title })
 				for i, a := range sec.Articles {
 					a.SectionIndex = i
-					b.unique(seenArt, a.Slug, a.File, "article")
+					g.unique(seenArt, a.Slug, a.File, "article")
 					l.Articles = append(l.Articles, a)
 				}
 			}
@@ -236,29 +236,29 @@ func sortBranches[T any](s []T, key func(T) (int, string)) {
 	})
 }
 
-func (b *builder) single(slot **Article, a *Article) {
+func (g *graph) single(slot **Article, a *Article) {
 	if *slot != nil {
-		b.errorf(a.File, a.File.KeyLine("layout"), 1, content.ErrLayout, "a locale has one article of this layout; change one of them", "second %q article in locale %q (the first is %s)", a.Layout, a.Locale.Code, (*slot).File.Path)
+		g.errorf(a.File, a.File.KeyLine("layout"), 1, content.ErrLayout, "a locale has one article of this layout; change one of them", "second %q article in locale %q (the first is %s)", a.Layout, a.Locale.Code, (*slot).File.Path)
 		return
 	}
 	*slot = a
 }
 
-func (b *builder) unique(seen map[string]*content.File, slug string, f *content.File, what string) {
+func (g *graph) unique(seen map[string]*content.File, slug string, f *content.File, what string) {
 	if first, ok := seen[slug]; ok {
 		line := 0
 		if f.Kind == content.KindArticle {
 			line = f.KeyLine("slug")
 		}
-		b.errorf(f, line, 1, content.ErrDuplicateSlug, "give one of them another slug: in its front matter", "%s slug %q is already used by %s", what, slug, first.Path)
+		g.errorf(f, line, 1, content.ErrDuplicateSlug, "give one of them another slug: in its front matter", "%s slug %q is already used by %s", what, slug, first.Path)
 		return
 	}
 	seen[slug] = f
 }
 
 // translations pairs articles, sections and categories across locales.
-func (b *builder) translations() {
-	s := b.site
+func (g *graph) translations() {
+	s := g.site
 	byKey := map[string]map[string]*Article{}
 	for _, l := range s.Locales {
 		for _, a := range l.Articles {
@@ -268,7 +268,7 @@ func (b *builder) translations() {
 				byKey[a.Key] = m
 			}
 			if other, ok := m[l.Code]; ok {
-				b.errorf(a.File, a.File.KeyLine("translation_key"), 1, content.ErrTranslation, "each locale may have one article per translation key", "translation key %q is also used by %s", a.Key, other.File.Path)
+				g.errorf(a.File, a.File.KeyLine("translation_key"), 1, content.ErrTranslation, "each locale may have one article per translation key", "translation key %q is also used by %s", a.Key, other.File.Path)
 				continue
 			}
 			m[l.Code] = a
@@ -283,7 +283,7 @@ func (b *builder) translations() {
 				}
 			}
 			if a.Front.TranslationKey != "" && len(a.Translations) == 0 {
-				b.errorf(a.File, a.File.KeyLine("translation_key"), 1, content.ErrTranslation, "no article in another locale has this translation_key: fix the key or remove it", "translation key %q points at nothing", a.Front.TranslationKey)
+				g.errorf(a.File, a.File.KeyLine("translation_key"), 1, content.ErrTranslation, "no article in another locale has this translation_key: fix the key or remove it", "translation key %q points at nothing", a.Front.TranslationKey)
 			}
 		}
 	}
@@ -318,18 +318,18 @@ func (b *builder) translations() {
 }
 
 // render converts every Markdown body, in parallel.
-func (b *builder) render() {
-	s := b.site
+func (g *graph) render() {
+	s := g.site
 	renderers := map[string]*markdown.Renderer{}
 	howTo := map[string]*markdown.Renderer{} // how-to articles: their steps get ids
 	for _, l := range s.Locales {
-		c := markdown.Config{UnsafeHTML: s.Settings.UnsafeHTML, Locale: l.Code, Words: b.opts.Words[l.Code]}
+		c := markdown.Config{UnsafeHTML: s.Settings.UnsafeHTML, Locale: l.Code, Words: g.opts.Words[l.Code]}
 		renderers[l.Code] = markdown.New(c)
 		c.StepIDs = true
 		howTo[l.Code] = markdown.New(c)
 	}
 	resolve := func(target string) (string, bool) {
-		p, ok := b.pages[target]
+		p, ok := g.pages[target]
 		return p.url, ok
 	}
 	type job struct {
@@ -376,7 +376,7 @@ func (b *builder) render() {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				if md := b.opts.Markdown; md != nil {
+				if md := g.opts.Markdown; md != nil {
 					docs[i], errs[i] = md(jobs[i].r, jobs[i].f, resolve)
 				} else {
 					docs[i], errs[i] = jobs[i].r.Render(jobs[i].f.Body, jobs[i].f.Rel, resolve)
@@ -387,32 +387,32 @@ func (b *builder) render() {
 	wg.Wait()
 	for i, j := range jobs {
 		if errs[i] != nil {
-			b.errorf(j.f, j.f.BodyLine, 1, content.ErrFrontMatter, "", "rendering Markdown: %v", errs[i])
+			g.errorf(j.f, j.f.BodyLine, 1, content.ErrFrontMatter, "", "rendering Markdown: %v", errs[i])
 			continue
 		}
 		j.out(docs[i])
-		b.checkLinks(j.f, docs[i])
+		g.checkLinks(j.f, docs[i])
 	}
 }
 
 // checkLinks reports links to missing or unpublished files; anchors are
 // checked in links, once every document is rendered.
-func (b *builder) checkLinks(f *content.File, d *markdown.Doc) {
+func (g *graph) checkLinks(f *content.File, d *markdown.Doc) {
 	for _, l := range d.Links {
 		if l.Found {
 			continue
 		}
 		line, col := position(f, l.Offset)
-		if why, ok := b.unpublished[l.Target]; ok {
-			b.errorf(f, line, col, content.ErrUnpublishedRef, "readers would get a page that does not exist: remove the link or publish the target", "link %q points at content/%s, which is %s", l.Dest, l.Target, why)
+		if why, ok := g.unpublished[l.Target]; ok {
+			g.errorf(f, line, col, content.ErrUnpublishedRef, "readers would get a page that does not exist: remove the link or publish the target", "link %q points at content/%s, which is %s", l.Dest, l.Target, why)
 			continue
 		}
-		b.errorf(f, line, col, content.ErrBrokenLink, "link to the article's file path relative to this file, e.g. ../section/article.md", "link %q: no page at content/%s", l.Dest, l.Target)
+		g.errorf(f, line, col, content.ErrBrokenLink, "link to the article's file path relative to this file, e.g. ../section/article.md", "link %q: no page at content/%s", l.Dest, l.Target)
 	}
 }
 
 // links checks the anchors of every link.
-func (b *builder) links() {
+func (g *graph) links() {
 	check := func(f *content.File, d *markdown.Doc) {
 		if d == nil {
 			return
@@ -424,7 +424,7 @@ func (b *builder) links() {
 			target := d
 			targetPath := f.Path
 			if l.Target != "" {
-				p := b.pages[l.Target]
+				p := g.pages[l.Target]
 				if p.doc == nil {
 					continue // branch pages: no anchors to check against
 				}
@@ -439,16 +439,16 @@ func (b *builder) links() {
 			if ids := sortedIDs(target.IDs); len(ids) > 0 {
 				hint = "headings there: #" + strings.Join(ids, ", #")
 			}
-			b.errorf(f, line, col, content.ErrBrokenAnchor, hint, "link %q: %s has no heading with id %q", l.Dest, targetPath, l.Anchor)
+			g.errorf(f, line, col, content.ErrBrokenAnchor, hint, "link %q: %s has no heading with id %q", l.Dest, targetPath, l.Anchor)
 		}
 	}
-	for _, l := range b.site.Locales {
+	for _, l := range g.site.Locales {
 		for _, a := range l.Articles {
 			check(a.File, a.doc)
 		}
 	}
 	// Ids and links are checked: let the documents go.
-	for _, l := range b.site.Locales {
+	for _, l := range g.site.Locales {
 		for _, a := range l.Articles {
 			a.doc = nil
 		}
@@ -479,8 +479,8 @@ func position(f *content.File, off int) (int, int) {
 }
 
 // labels groups articles by label and finds related articles.
-func (b *builder) labels() {
-	for _, l := range b.site.Locales {
+func (g *graph) labels() {
+	for _, l := range g.site.Locales {
 		bySlug := map[string]*Label{}
 		for _, a := range l.Articles {
 			seen := map[string]bool{}
@@ -504,7 +504,7 @@ func (b *builder) labels() {
 		for _, lb := range l.Labels {
 			sort.SliceStable(lb.Articles, func(i, j int) bool { return newer(lb.Articles[i], lb.Articles[j]) })
 		}
-		b.related(l)
+		g.related(l)
 	}
 }
 
@@ -514,7 +514,7 @@ const RelatedMax = 5
 // related picks, for every article, the articles sharing the most labels
 // (newest first among equals), scanning only each label's newest articles
 // so that large sites stay linear.
-func (b *builder) related(l *Locale) {
+func (g *graph) related(l *Locale) {
 	const scan = 50
 	arts := l.Articles
 	workers := runtime.GOMAXPROCS(0)
@@ -582,19 +582,19 @@ func newer(a, b *Article) bool {
 }
 
 // promoted resolves each locale's promoted list.
-func (b *builder) promoted() {
-	for _, l := range b.site.Locales {
+func (g *graph) promoted() {
+	for _, l := range g.site.Locales {
 		seen := map[*Article]bool{}
 		if l.Home != nil {
 			for _, p := range l.Home.Home.Promoted {
 				rel := path.Clean(l.Code + "/" + strings.TrimPrefix(p, "/"))
-				a := b.site.Articles[rel]
+				a := g.site.Articles[rel]
 				if a == nil {
 					hint := "list article paths relative to content/" + l.Code + "/, e.g. cases/submitting/create-a-support-case.md"
-					if why, ok := b.unpublished[rel]; ok {
+					if why, ok := g.unpublished[rel]; ok {
 						hint = "that article is " + why
 					}
-					b.errorf(l.Home, l.Home.KeyLine("promoted"), 1, content.ErrBrokenLink, hint, "promoted article %q not found", p)
+					g.errorf(l.Home, l.Home.KeyLine("promoted"), 1, content.ErrBrokenLink, hint, "promoted article %q not found", p)
 					continue
 				}
 				if !seen[a] {
@@ -613,10 +613,10 @@ func (b *builder) promoted() {
 }
 
 // aliases collects redirects and rejects clashes with pages.
-func (b *builder) aliases() {
-	s := b.site
+func (g *graph) aliases() {
+	s := g.site
 	pages := map[string]bool{}
-	for _, p := range b.pages {
+	for _, p := range g.pages {
 		pages[p.url] = true
 	}
 	seen := map[string]*content.File{}
@@ -625,11 +625,11 @@ func (b *builder) aliases() {
 			for _, al := range a.Front.Aliases {
 				norm := al
 				if pages[norm] || pages[norm+"/"] || pages[strings.TrimSuffix(norm, "/")+"/"] {
-					b.errorf(a.File, a.File.KeyLine("aliases"), 1, content.ErrAliasClash, "an alias must be an old URL that no page uses now", "alias %q clashes with an existing page", al)
+					g.errorf(a.File, a.File.KeyLine("aliases"), 1, content.ErrAliasClash, "an alias must be an old URL that no page uses now", "alias %q clashes with an existing page", al)
 					continue
 				}
 				if first, ok := seen[norm]; ok {
-					b.errorf(a.File, a.File.KeyLine("aliases"), 1, content.ErrAliasClash, "each old URL can redirect to one page", "alias %q is also claimed by %s", al, first.Path)
+					g.errorf(a.File, a.File.KeyLine("aliases"), 1, content.ErrAliasClash, "each old URL can redirect to one page", "alias %q is also claimed by %s", al, first.Path)
 					continue
 				}
 				seen[norm] = a.File
@@ -641,20 +641,20 @@ func (b *builder) aliases() {
 }
 
 // checks adds the warnings writers act on: reviews due and stale translations.
-func (b *builder) checks() {
-	now := b.opts.Now
-	def := b.site.DefaultLocale()
-	for _, l := range b.site.Locales {
+func (g *graph) checks() {
+	now := g.opts.Now
+	def := g.site.DefaultLocale()
+	for _, l := range g.site.Locales {
 		for _, a := range l.Articles {
 			if rb := a.Front.ReviewBy; !rb.IsZero() && rb.Before(now) {
-				b.warnf(a.File, a.File.KeyLine("review_by"), content.ErrStale, "review the article, then move review_by forward", "review was due on %s", rb.Format("2006-01-02"))
+				g.warnf(a.File, a.File.KeyLine("review_by"), content.ErrStale, "review the article, then move review_by forward", "review was due on %s", rb.Format("2006-01-02"))
 			}
 			if l == def {
 				continue
 			}
 			for _, src := range a.Translations {
 				if src.Locale == def && src.Updated.After(a.Updated) {
-					b.warnf(a.File, a.File.KeyLine("updated"), content.ErrStale, "update the translation, then its updated: date", "translation is older than its source %s (updated %s, translation %s)", src.File.Path, src.Updated.Format("2006-01-02"), a.Updated.Format("2006-01-02"))
+					g.warnf(a.File, a.File.KeyLine("updated"), content.ErrStale, "update the translation, then its updated: date", "translation is older than its source %s (updated %s, translation %s)", src.File.Path, src.Updated.Format("2006-01-02"), a.Updated.Format("2006-01-02"))
 				}
 			}
 		}

@@ -92,7 +92,7 @@ type term struct {
 	postings   []posting
 }
 
-// Build indexes one locale's articles and returns the index files, keyed by
+// Index indexes one locale's articles and returns the index files, keyed by
 // their path relative to the locale's index folder (public/search/<locale>/).
 // The same input in any order gives byte-identical files. synonyms is the
 // locale's `synonyms:` front matter: groups of words that find each other.
@@ -105,7 +105,7 @@ type term struct {
 //	heads/N.json   the same, cut to each term's 24 best postings, for suggestions
 //	num/N.json     posting lists of terms containing digits, hashed into buckets
 //	docs/N.json    title, URL and opening text of articles N*16 … N*16+15
-func Build(locale string, docs []Doc, synonyms [][]string) (map[string][]byte, error) {
+func Index(locale string, docs []Doc, synonyms [][]string) (map[string][]byte, error) {
 	if locale == "" {
 		return nil, fmt.Errorf("search: empty locale: pass the locale folder name, e.g. \"en\"")
 	}
@@ -126,13 +126,13 @@ func Build(locale string, docs []Doc, synonyms [][]string) (map[string][]byte, e
 			return nil, fmt.Errorf("search: two articles have the URL %q: each Doc needs its own", docs[i].URL)
 		}
 	}
-	b := &builder{lang: lang(locale), docs: docs, ids: make(map[string]int32, 1<<13)}
-	b.index()
-	return b.files(locale, syn)
+	ix := &indexer{lang: lang(locale), docs: docs, ids: make(map[string]int32, 1<<13)}
+	ix.index()
+	return ix.files(locale, syn)
 }
 
-// builder holds the state of one Build.
-type builder struct {
+// indexer holds the state of one Index call.
+type indexer struct {
 	lang  language
 	docs  []Doc
 	ids   map[string]int32
@@ -146,64 +146,64 @@ type builder struct {
 }
 
 // index tokenizes every article and collects the postings with their impact.
-func (b *builder) index() {
-	stop := make(map[string]bool, len(b.lang.stop))
-	for _, w := range b.lang.stop {
+func (ix *indexer) index() {
+	stop := make(map[string]bool, len(ix.lang.stop))
+	for _, w := range ix.lang.stop {
 		stop[w] = true
 	}
-	lens := make([]int, len(b.docs))
+	lens := make([]int, len(ix.docs))
 	total := 0
-	for d := range b.docs {
-		doc := &b.docs[d]
+	for d := range ix.docs {
+		doc := &ix.docs[d]
 		n := 0
 		add := func(flag uint8) func(token) {
 			return func(t token) {
-				id, ok := b.ids[string(t.fold)]
+				id, ok := ix.ids[string(t.fold)]
 				if !ok {
 					if stop[string(t.fold)] {
 						return
 					}
-					id = int32(len(b.terms))
-					b.terms = append(b.terms, term{fold: string(t.fold), orig: string(t.orig)})
-					b.ids[b.terms[id].fold] = id
-					b.tf = append(b.tf, 0)
-					b.flags = append(b.flags, 0)
-				} else if isASCII(b.terms[id].orig) && !bytes.Equal(t.orig, t.fold) {
+					id = int32(len(ix.terms))
+					ix.terms = append(ix.terms, term{fold: string(t.fold), orig: string(t.orig)})
+					ix.ids[ix.terms[id].fold] = id
+					ix.tf = append(ix.tf, 0)
+					ix.flags = append(ix.flags, 0)
+				} else if isASCII(ix.terms[id].orig) && !bytes.Equal(t.orig, t.fold) {
 					// Prefer an original with diacritics: the Swedish stemmer needs them.
-					b.terms[id].orig = string(t.orig)
+					ix.terms[id].orig = string(t.orig)
 				}
-				if b.tf[id] == 0 && b.flags[id] == 0 {
-					b.touched = append(b.touched, id)
+				if ix.tf[id] == 0 && ix.flags[id] == 0 {
+					ix.touched = append(ix.touched, id)
 				}
 				if flag == 0 {
-					if b.tf[id] < math.MaxUint16 {
-						b.tf[id]++
+					if ix.tf[id] < math.MaxUint16 {
+						ix.tf[id]++
 					}
 					n++
 				}
-				b.flags[id] |= flag
+				ix.flags[id] |= flag
 			}
 		}
-		b.z.each(doc.Title, add(inTitle))
+		ix.z.each(doc.Title, add(inTitle))
 		for _, h := range doc.Headings {
-			b.z.each(h, add(inHeading))
+			ix.z.each(h, add(inHeading))
 		}
-		b.z.each(doc.Text, add(0))
-		slices.Sort(b.touched)
-		for _, id := range b.touched {
-			b.terms[id].postings = append(b.terms[id].postings, posting{doc: int32(d), tf: b.tf[id], flags: b.flags[id]})
-			b.tf[id], b.flags[id] = 0, 0
+		ix.z.each(doc.Text, add(0))
+		slices.Sort(ix.touched)
+		for _, id := range ix.touched {
+			ix.terms[id].postings = append(ix.terms[id].postings, posting{doc: int32(d), tf: ix.tf[id], flags: ix.flags[id]})
+			ix.tf[id], ix.flags[id] = 0, 0
 		}
-		b.touched = b.touched[:0]
+		ix.touched = ix.touched[:0]
 		lens[d] = n
 		total += n
 	}
-	avg := float64(total) / float64(max(1, len(b.docs)))
+	avg := float64(total) / float64(max(1, len(ix.docs)))
 	// BM25's saturating term frequency, normalized by article length.
 	const k1, bb = 1.2, 0.75
-	for i := range b.terms {
-		for j := range b.terms[i].postings {
-			p := &b.terms[i].postings[j]
+	for i := range ix.terms {
+		for j := range ix.terms[i].postings {
+			p := &ix.terms[i].postings[j]
 			grade := 0
 			if p.tf > 0 {
 				tf := float64(p.tf)
@@ -306,7 +306,7 @@ func (w *shardWriter) flush() {
 // because every reader downloads it.
 type manifest struct {
 	Format     int               `json:"format"`
-	Build      string            `json:"build"`    // content hash; search.js appends ?v=<build> to every other file
+	Version    string            `json:"build"`    // content hash; search.js appends ?v=<build> to every other file
 	Locale     string            `json:"locale"`   //
 	Docs       int               `json:"docs"`     // number of articles
 	Chunk      int               `json:"chunk"`    // articles per docs/N.json, each [title, url, text]
@@ -326,18 +326,18 @@ type manifest struct {
 }
 
 // files encodes the index.
-func (b *builder) files(locale string, syn [][]string) (map[string][]byte, error) {
-	out := make(map[string][]byte, 64+len(b.docs)/docChunk)
+func (ix *indexer) files(locale string, syn [][]string) (map[string][]byte, error) {
+	out := make(map[string][]byte, 64+len(ix.docs)/docChunk)
 	var words, nums []int32
-	for id := range b.terms {
-		if isNumeric(b.terms[id].fold) {
+	for id := range ix.terms {
+		if isNumeric(ix.terms[id].fold) {
 			nums = append(nums, int32(id))
 		} else {
 			words = append(words, int32(id))
 		}
 	}
-	slices.SortFunc(words, func(x, y int32) int { return strings.Compare(b.terms[x].fold, b.terms[y].fold) })
-	slices.SortFunc(nums, func(x, y int32) int { return strings.Compare(b.terms[x].fold, b.terms[y].fold) })
+	slices.SortFunc(words, func(x, y int32) int { return strings.Compare(ix.terms[x].fold, ix.terms[y].fold) })
+	slices.SortFunc(nums, func(x, y int32) int { return strings.Compare(ix.terms[x].fold, ix.terms[y].fold) })
 
 	// Dictionary, shards and heads, in one pass over the sorted words.
 	var dict, enc []byte
@@ -345,8 +345,8 @@ func (b *builder) files(locale string, syn [][]string) (map[string][]byte, error
 	heads := shardWriter{dir: "heads/", out: out, target: headTarget}
 	prev := ""
 	for i, id := range words {
-		t := &b.terms[id]
-		dict = appendDictEntry(dict, prev, t, b.lang.stem)
+		t := &ix.terms[id]
+		dict = appendDictEntry(dict, prev, t, ix.lang.stem)
 		prev = t.fold
 		enc = encodePostings(enc[:0], t.postings, postingCap)
 		shards.add(i, enc)
@@ -365,13 +365,13 @@ func (b *builder) files(locale string, syn [][]string) (map[string][]byte, error
 	numSize := 0
 	numEnc := make([][]byte, len(nums))
 	for i, id := range nums {
-		numEnc[i] = encodePostings(nil, b.terms[id].postings, postingCap)
-		numSize += len(numEnc[i]) + len(b.terms[id].fold) + 6
+		numEnc[i] = encodePostings(nil, ix.terms[id].postings, postingCap)
+		numSize += len(numEnc[i]) + len(ix.terms[id].fold) + 6
 	}
 	buckets := max(1, (numSize+numTarget-1)/numTarget)
 	bucket := make([][]byte, buckets)
 	for i, id := range nums {
-		f := b.terms[id].fold
+		f := ix.terms[id].fold
 		k := fnv1a(f) % uint32(buckets)
 		if bucket[k] == nil {
 			bucket[k] = []byte{'{'}
@@ -394,9 +394,9 @@ func (b *builder) files(locale string, syn [][]string) (map[string][]byte, error
 	// Articles: title, URL and snippet text, docChunk to a file. The text
 	// rides with the title so that a result costs one request and the
 	// index has no file per article.
-	pre, suf := commonAffixes(b.docs)
-	for c := 0; c*docChunk < len(b.docs); c++ {
-		part := b.docs[c*docChunk : min(len(b.docs), (c+1)*docChunk)]
+	pre, suf := commonAffixes(ix.docs)
+	for c := 0; c*docChunk < len(ix.docs); c++ {
+		part := ix.docs[c*docChunk : min(len(ix.docs), (c+1)*docChunk)]
 		row := make([]string, 0, 3*len(part))
 		for _, d := range part {
 			row = append(row, d.Title, d.URL[len(pre):len(d.URL)-len(suf)], snippetSource(d.Text))
@@ -408,9 +408,9 @@ func (b *builder) files(locale string, syn [][]string) (map[string][]byte, error
 		out["docs/"+strconv.Itoa(c)+".json"] = j
 	}
 
-	m := manifest{Format: Format, Locale: locale, Docs: len(b.docs), Chunk: docChunk, Cap: postingCap,
+	m := manifest{Format: Format, Locale: locale, Docs: len(ix.docs), Chunk: docChunk, Cap: postingCap,
 		URLPrefix: pre, URLSuffix: suf, Shards: shards.starts, Heads: heads.starts, Buckets: buckets,
-		Stop: b.lang.stop, Suffixes: b.lang.suffixes, Synonyms: syn, Fold: make(map[string]string, len(foldTable))}
+		Stop: ix.lang.stop, Suffixes: ix.lang.suffixes, Synonyms: syn, Fold: make(map[string]string, len(foldTable))}
 	if m.Shards == nil {
 		m.Shards, m.Heads = []int{}, []int{}
 	}
@@ -424,7 +424,7 @@ func (b *builder) files(locale string, syn [][]string) (map[string][]byte, error
 		m.Fold[string(r)] = f
 	}
 	cats := map[string]int{}
-	for i, d := range b.docs {
+	for i, d := range ix.docs {
 		if _, ok := cats[d.CategoryURL]; !ok {
 			cats[d.CategoryURL] = len(m.Categories)
 			m.Categories = append(m.Categories, [2]string{d.Category, d.CategoryURL})
@@ -453,7 +453,7 @@ func (b *builder) files(locale string, syn [][]string) (map[string][]byte, error
 		h.Write([]byte(k))
 		h.Write(out[k])
 	}
-	m.Build = hex.EncodeToString(h.Sum(nil))[:12]
+	m.Version = hex.EncodeToString(h.Sum(nil))[:12]
 	mj, err := json.Marshal(m)
 	if err != nil {
 		return nil, fmt.Errorf("search: encoding manifest: %w", err)

@@ -1,4 +1,4 @@
-package build_test
+package pipeline_test
 
 import (
 	"os"
@@ -7,7 +7,7 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/inexchange/helpcenter/internal/build"
+	"github.com/inexchange/helpcenter/internal/pipeline"
 )
 
 // genCorpus finds the shared corpus generator: $HELPCENTER_SHARED/bench,
@@ -58,7 +58,7 @@ func BenchmarkBuild10k(b *testing.B) {
 	b.ResetTimer()
 	var pages, files int
 	for b.Loop() {
-		res, err := build.Build(build.Options{Source: root, Dest: dest, Now: goldenNow})
+		res, err := pipeline.Build(pipeline.Options{Source: root, Dest: dest, Now: goldenNow})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package build_test
+package pipeline_test
 
 import (
 	"bytes"
@@ -13,8 +13,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/inexchange/helpcenter/internal/build"
 	"github.com/inexchange/helpcenter/internal/content"
+	"github.com/inexchange/helpcenter/internal/pipeline"
 )
 
 // repoRoot is the repository's own site root, with the sample content.
@@ -38,7 +38,7 @@ func sample(t *testing.T) map[string][]byte {
 		}
 		defer os.RemoveAll(dir)
 		dest := filepath.Join(dir, "public")
-		if _, sampleErr = build.Build(build.Options{Source: repoRoot, Dest: dest, Now: goldenNow}); sampleErr != nil {
+		if _, sampleErr = pipeline.Build(pipeline.Options{Source: repoRoot, Dest: dest, Now: goldenNow}); sampleErr != nil {
 			return
 		}
 		sampleOut = readTree(t, dest)
@@ -56,7 +56,7 @@ func TestReproducible(t *testing.T) {
 	first := sample(t)
 	dest := filepath.Join(t.TempDir(), "public")
 	prev := runtime.GOMAXPROCS(1)
-	_, err := build.Build(build.Options{Source: repoRoot, Dest: dest, Now: goldenNow})
+	_, err := pipeline.Build(pipeline.Options{Source: repoRoot, Dest: dest, Now: goldenNow})
 	runtime.GOMAXPROCS(prev)
 	if err != nil {
 		t.Fatal(err)
@@ -232,7 +232,7 @@ func TestFailedBuildKeepsOutput(t *testing.T) {
 	root := writeSite(t, smallSite)
 	parent := t.TempDir()
 	dest := filepath.Join(parent, "public")
-	if _, err := build.Build(build.Options{Source: root, Dest: dest, Now: goldenNow}); err != nil {
+	if _, err := pipeline.Build(pipeline.Options{Source: root, Dest: dest, Now: goldenNow}); err != nil {
 		t.Fatal(err)
 	}
 	sentinel := filepath.Join(dest, "sentinel.txt")
@@ -245,7 +245,7 @@ func TestFailedBuildKeepsOutput(t *testing.T) {
 	if err := os.WriteFile(broken, []byte("---\ntitle: Two\n---\n\nSee [one](one.md#nowhere) and [x](gone.md).\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err := build.Build(build.Options{Source: root, Dest: dest, Now: goldenNow})
+	_, err := pipeline.Build(pipeline.Options{Source: root, Dest: dest, Now: goldenNow})
 	var list content.List
 	if !errors.As(err, &list) || !errors.Is(err, content.ErrBrokenAnchor) || !errors.Is(err, content.ErrBrokenLink) {
 		t.Fatalf("err = %v, want a content.List with the broken anchor and link", err)
@@ -265,7 +265,7 @@ func TestFailedBuildKeepsOutput(t *testing.T) {
 	if err := os.WriteFile(broken, []byte("---\ntitle: Two again\n---\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := build.Build(build.Options{Source: root, Dest: dest, Now: goldenNow}); err != nil {
+	if _, err := pipeline.Build(pipeline.Options{Source: root, Dest: dest, Now: goldenNow}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(sentinel); !errors.Is(err, os.ErrNotExist) {
@@ -295,7 +295,7 @@ func leftovers(t *testing.T, dir, keep string) {
 func TestCheckWritesNothing(t *testing.T) {
 	root := writeSite(t, smallSite)
 	dest := filepath.Join(t.TempDir(), "public")
-	res, err := build.Check(build.Options{Source: root, Dest: dest, Now: goldenNow})
+	res, err := pipeline.Check(pipeline.Options{Source: root, Dest: dest, Now: goldenNow})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -316,7 +316,7 @@ func TestTemplateErrorsOnce(t *testing.T) {
 	}
 	root := writeSite(t, files)
 	dest := filepath.Join(t.TempDir(), "public")
-	_, err := build.Build(build.Options{Source: root, Dest: dest, Now: goldenNow})
+	_, err := pipeline.Build(pipeline.Options{Source: root, Dest: dest, Now: goldenNow})
 	var list content.List
 	if !errors.As(err, &list) || !errors.Is(err, content.ErrTemplate) {
 		t.Fatalf("err = %v, want a template error", err)
@@ -334,7 +334,7 @@ func TestLayoutParseError(t *testing.T) {
 	for k, v := range smallSite {
 		files[k] = v
 	}
-	_, err := build.Build(build.Options{Source: writeSite(t, files), Dest: filepath.Join(t.TempDir(), "public"), Now: goldenNow})
+	_, err := pipeline.Build(pipeline.Options{Source: writeSite(t, files), Dest: filepath.Join(t.TempDir(), "public"), Now: goldenNow})
 	if err == nil || !strings.Contains(err.Error(), "broken.html") {
 		t.Errorf("err = %v, want one naming broken.html", err)
 	}
@@ -342,13 +342,13 @@ func TestLayoutParseError(t *testing.T) {
 
 func TestSourceDateEpoch(t *testing.T) {
 	t.Setenv("SOURCE_DATE_EPOCH", "1764147600")
-	if got := build.Now().Format("2006-01-02T15:04:05Z07:00"); got != "2025-11-26T09:00:00Z" {
+	if got := pipeline.Now().Format("2006-01-02T15:04:05Z07:00"); got != "2025-11-26T09:00:00Z" {
 		t.Errorf("Now() = %s", got)
 	}
 }
 
 func TestDirOutputRefusesEscapes(t *testing.T) {
-	out, err := build.NewDirOutput(filepath.Join(t.TempDir(), "public"))
+	out, err := pipeline.NewDirOutput(filepath.Join(t.TempDir(), "public"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,73 @@
+package pipeline
+
+import (
+	"sync"
+	"time"
+
+	"github.com/inexchange/helpcenter/internal/content"
+	"github.com/inexchange/helpcenter/internal/site"
+)
+
+// Result describes a finished build.
+type Result struct {
+	Site     *site.Site
+	Pages    int // HTML pages
+	Files    int // every file written
+	Warnings content.List
+	Took     time.Duration
+}
+
+// Build loads the site and writes it to opts.Dest, replacing the previous
+// output only when everything succeeded.
+func Build(opts Options) (*Result, error) {
+	start := time.Now()
+	opts.defaults()
+	p, err := Load(opts)
+	if err != nil {
+		return nil, err
+	}
+	// Every body is rendered and checked: a one-off build needs the
+	// sources no more (serve keeps them, for incremental rebuilds).
+	for _, f := range p.Site.Articles {
+		f.File.Body = nil
+	}
+	p.release, p.Renderer.Release = true, true
+	out, err := NewDirOutput(opts.Dest)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.WriteTo(out); err != nil {
+		out.Discard()
+		return nil, err
+	}
+	if err := out.Commit(); err != nil {
+		return nil, err
+	}
+	return &Result{Site: p.Site, Pages: len(p.Jobs), Files: out.Count(), Warnings: p.Warnings, Took: time.Since(start)}, nil
+}
+
+// Check runs the whole build, templates included, without writing.
+func Check(opts Options) (*Result, error) {
+	start := time.Now()
+	p, err := Load(opts)
+	if err != nil {
+		return nil, err
+	}
+	d := &discard{}
+	if err := p.WriteTo(d); err != nil {
+		return nil, err
+	}
+	return &Result{Site: p.Site, Pages: len(p.Jobs), Files: d.n, Warnings: p.Warnings, Took: time.Since(start)}, nil
+}
+
+type discard struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (d *discard) WriteFile(string, []byte) error {
+	d.mu.Lock()
+	d.n++
+	d.mu.Unlock()
+	return nil
+}
