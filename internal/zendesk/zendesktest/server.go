@@ -260,7 +260,7 @@ func (s *Server) items(locale, kind string) []any {
 			if c.Locale == locale {
 				c.URL = s.URL + fmt.Sprintf("/api/v2/help_center/%s/categories/%d.json", locale, c.ID)
 				if c.HTMLURL == "" {
-					c.HTMLURL = fmt.Sprintf("%s/hc/%s/categories/%d-%s", s.URL, locale, c.ID, Slug(c.Name))
+					c.HTMLURL = fmt.Sprintf("%s/hc/%s/categories/%d-%s", s.URL, locale, c.ID, url.PathEscape(Slug(c.Name)))
 				}
 				c.HTMLURL = s.expand(c.HTMLURL)
 				c.Description = s.expand(c.Description)
@@ -272,7 +272,7 @@ func (s *Server) items(locale, kind string) []any {
 			if c.Locale == locale {
 				c.URL = s.URL + fmt.Sprintf("/api/v2/help_center/%s/sections/%d.json", locale, c.ID)
 				if c.HTMLURL == "" {
-					c.HTMLURL = fmt.Sprintf("%s/hc/%s/sections/%d-%s", s.URL, locale, c.ID, Slug(c.Name))
+					c.HTMLURL = fmt.Sprintf("%s/hc/%s/sections/%d-%s", s.URL, locale, c.ID, url.PathEscape(Slug(c.Name)))
 				}
 				c.HTMLURL = s.expand(c.HTMLURL)
 				c.Description = s.expand(c.Description)
@@ -284,7 +284,7 @@ func (s *Server) items(locale, kind string) []any {
 			if a.Locale == locale {
 				a.URL = s.URL + fmt.Sprintf("/api/v2/help_center/%s/articles/%d.json", locale, a.ID)
 				if a.HTMLURL == "" {
-					a.HTMLURL = fmt.Sprintf("%s/hc/%s/articles/%d-%s", s.URL, locale, a.ID, Slug(a.Title))
+					a.HTMLURL = fmt.Sprintf("%s/hc/%s/articles/%d-%s", s.URL, locale, a.ID, url.PathEscape(Slug(a.Title)))
 				}
 				a.HTMLURL = s.expand(a.HTMLURL)
 				a.Body = s.expand(a.Body)

@@ -1,0 +1,976 @@
+package convert
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	h2m "github.com/JohannesKaufmann/html-to-markdown/v2/converter"
+	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/base"
+	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/commonmark"
+	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/strikethrough"
+	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/table"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
+	"github.com/inexchange/helpcenter/internal/zendesk"
+)
+
+// body is one article body (or branch description) being converted.
+type body struct {
+	unsafe bool
+	// file maps an attachment URL to the name of its copy beside the
+	// Markdown file, or "" when there is none.
+	file func(raw string) string
+	// ref classifies a link (zendesk.ParseRef with the export's hosts).
+	ref func(raw string) zendesk.Ref
+
+	links    []bodyLink
+	headings []heading // Markdown headings, in order
+	// anchors maps an old element id to the index of the heading it
+	// belongs to (-1: the top of the page).
+	anchors map[string]int
+	notes   []bodyNote
+	counts  map[string]int // dropped formatting, by kind
+}
+
+// bodyLink is a link whose target is known only once every page has a
+// path and heading ids: written into the Markdown as a token.
+type bodyLink struct {
+	ref zendesk.Ref
+	raw bool // inside raw HTML: needs the page URL, not the .md path
+}
+
+// heading is a heading of the converted body and the ids Zendesk gave it.
+type heading struct {
+	text string
+	old  []string
+}
+
+// bodyNote is a note about one body.
+type bodyNote struct {
+	level Level
+	msg   string
+}
+
+func (b *body) notef(format string, args ...any) {
+	b.notes = append(b.notes, bodyNote{Warning, fmt.Sprintf(format, args...)})
+}
+
+func (b *body) actionf(format string, args ...any) {
+	b.notes = append(b.notes, bodyNote{Action, fmt.Sprintf(format, args...)})
+}
+
+const (
+	rawAttr  = "data-zd-raw"
+	linkTok  = "zdlink-"
+	tokEnd   = "-z"
+	callTok  = "ZDCALLOUT-"
+	headSkip = "data-zd-noheading"
+)
+
+var tokenRe = regexp.MustCompile(linkTok + `([0-9]+)` + tokEnd)
+
+// convert turns an HTML body into Markdown with link tokens.
+func (b *body) convert(src string) (string, error) {
+	b.anchors = map[string]int{}
+	b.counts = map[string]int{}
+	ctx := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
+	nodes, err := html.ParseFragment(strings.NewReader(src), ctx)
+	if err != nil {
+		return "", err
+	}
+	root := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
+	for _, n := range nodes {
+		root.AppendChild(n)
+	}
+	b.prepare(root)
+	out, err := mdConverter().ConvertNode(root)
+	if err != nil {
+		return "", err
+	}
+	md := string(out)
+	md = calloutRe.ReplaceAllStringFunc(md, func(m string) string {
+		v := calloutRe.FindStringSubmatch(m)[1]
+		return "> [!" + v + "]\n"
+	})
+	md = strings.ReplaceAll(md, "\u00a0", " ")
+	md = trailingSpace.ReplaceAllString(md, "$1")
+	md = strings.TrimSpace(md)
+	if md != "" {
+		md += "\n"
+	}
+	kinds := make([]string, 0, len(b.counts))
+	for k := range b.counts {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	if len(kinds) > 0 {
+		var parts []string
+		for _, k := range kinds {
+			parts = append(parts, fmt.Sprintf("%s (%d)", k, b.counts[k]))
+		}
+		how := "dropped, the text kept"
+		b.notef("formatting Markdown cannot express was %s: %s", how, strings.Join(parts, ", "))
+	}
+	return md, nil
+}
+
+var (
+	calloutRe     = regexp.MustCompile(`> ` + callTok + `([A-Z]+)-Z\n(?:>\n)?`)
+	trailingSpace = regexp.MustCompile(`(?m)([^ ]) +$|^ +$`)
+)
+
+var (
+	convOnce sync.Once
+	conv     *h2m.Converter
+)
+
+// mdConverter is the one html-to-markdown configuration: CommonMark with
+// ATX headings and "-" bullets, GFM tables and strikethrough, definition
+// lists, and raw HTML for the elements prepare marked.
+func mdConverter() *h2m.Converter {
+	convOnce.Do(func() {
+		conv = h2m.NewConverter(h2m.WithPlugins(
+			base.NewBasePlugin(),
+			commonmark.NewCommonmarkPlugin(commonmark.WithHeadingStyle(commonmark.HeadingStyleATX), commonmark.WithBulletListMarker("-"), commonmark.WithCodeBlockFence("```")),
+			strikethrough.NewStrikethroughPlugin(),
+			table.NewTablePlugin(table.WithSpanCellBehavior(table.SpanBehaviorMirror), table.WithHeaderPromotion(true), table.WithNewlineBehavior(table.NewlineBehaviorPreserve), table.WithSkipEmptyRows(true)),
+		))
+		for _, t := range []string{"iframe", "video", "audio", "details", "object", "embed"} {
+			conv.Register.TagType(t, h2m.TagTypeBlock, h2m.PriorityEarly)
+		}
+		conv.Register.Renderer(renderRaw, h2m.PriorityEarly)
+		conv.Register.RendererFor("dl", h2m.TagTypeBlock, renderDL, h2m.PriorityEarly)
+	})
+	return conv
+}
+
+// renderRaw writes the elements prepare marked as raw HTML.
+func renderRaw(ctx h2m.Context, w h2m.Writer, n *html.Node) h2m.RenderStatus {
+	kind := attr(n, rawAttr)
+	if n.Type != html.ElementNode || kind == "" {
+		return h2m.RenderTryNext
+	}
+	delAttr(n, rawAttr)
+	var buf bytes.Buffer
+	_ = html.Render(&buf, n)
+	if kind == "block" {
+		w.WriteString("\n\n")
+		w.Write(buf.Bytes())
+		w.WriteString("\n\n")
+	} else {
+		w.Write(buf.Bytes())
+	}
+	return h2m.RenderSuccess
+}
+
+// renderDL writes a definition list in the syntax goldmark's extension
+// reads: the term on a line, each definition after ": ".
+func renderDL(ctx h2m.Context, w h2m.Writer, n *html.Node) h2m.RenderStatus {
+	w.WriteString("\n\n")
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		var buf bytes.Buffer
+		ctx.RenderChildNodes(ctx, &buf, c)
+		text := strings.TrimSpace(buf.String())
+		switch c.DataAtom {
+		case atom.Dt:
+			w.WriteString("\n" + strings.Join(strings.Fields(text), " ") + "\n")
+		case atom.Dd:
+			w.WriteString(": " + strings.ReplaceAll(text, "\n", "\n  ") + "\n")
+		}
+	}
+	w.WriteString("\n\n")
+	return h2m.RenderSuccess
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func hasAttr(n *html.Node, key string) bool {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+func setAttr(n *html.Node, key, val string) {
+	for i, a := range n.Attr {
+		if a.Key == key {
+			n.Attr[i].Val = val
+			return
+		}
+	}
+	n.Attr = append(n.Attr, html.Attribute{Key: key, Val: val})
+}
+
+func delAttr(n *html.Node, key string) {
+	out := n.Attr[:0]
+	for _, a := range n.Attr {
+		if a.Key != key {
+			out = append(out, a)
+		}
+	}
+	n.Attr = out
+}
+
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		if n.Type == html.ElementNode && n.DataAtom == atom.Img {
+			b.WriteString(attr(n, "alt"))
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return strings.Join(strings.Fields(strings.ReplaceAll(b.String(), "\u00a0", " ")), " ")
+}
+
+// unwrap replaces n by its children.
+func unwrap(n *html.Node) {
+	p := n.Parent
+	if p == nil {
+		return
+	}
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		n.RemoveChild(c)
+		p.InsertBefore(c, n)
+		c = next
+	}
+	p.RemoveChild(n)
+}
+
+func remove(n *html.Node) {
+	if n.Parent != nil {
+		n.Parent.RemoveChild(n)
+	}
+}
+
+func elem(tag atom.Atom, attrs ...string) *html.Node {
+	n := &html.Node{Type: html.ElementNode, DataAtom: tag, Data: tag.String()}
+	for i := 0; i+1 < len(attrs); i += 2 {
+		n.Attr = append(n.Attr, html.Attribute{Key: attrs[i], Val: attrs[i+1]})
+	}
+	return n
+}
+
+func textNode(s string) *html.Node { return &html.Node{Type: html.TextNode, Data: s} }
+
+// elements returns the element nodes below n in document order.
+func elements(n *html.Node) []*html.Node {
+	var out []*html.Node
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode {
+				out = append(out, c)
+			}
+			walk(c)
+		}
+	}
+	walk(n)
+	return out
+}
+
+func inside(n *html.Node, tags ...atom.Atom) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		for _, t := range tags {
+			if p.DataAtom == t {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func insideRaw(n *html.Node) bool {
+	for p := n; p != nil; p = p.Parent {
+		if p.Type == html.ElementNode && hasAttr(p, rawAttr) {
+			return true
+		}
+	}
+	return false
+}
+
+// prepare rewrites the parsed body so that html-to-markdown writes what
+// the site needs, and notes what it cannot keep.
+func (b *body) prepare(root *html.Node) {
+	b.dropUnsafe(root)
+	b.media(root)
+	b.tables(root)
+	b.formatting(root)
+	b.callouts(root)
+	b.headingsAndAnchors(root)
+	b.images(root)
+	b.hrefs(root)
+	b.tidy(root)
+}
+
+// dropUnsafe removes what has no place in an article: scripts, styles,
+// forms.
+func (b *body) dropUnsafe(root *html.Node) {
+	for _, n := range elements(root) {
+		switch n.DataAtom {
+		case atom.Script, atom.Style, atom.Noscript, atom.Link, atom.Meta, atom.Form, atom.Input, atom.Button, atom.Select, atom.Textarea, atom.Svg, atom.Canvas, atom.Math:
+			if n.Parent == nil {
+				continue
+			}
+			what := n.Data
+			if strings.TrimSpace(textOf(n)) != "" && n.DataAtom != atom.Script && n.DataAtom != atom.Style {
+				what += fmt.Sprintf(" (%q)", clip(textOf(n), 60))
+			}
+			b.notef("removed <%s>: Markdown has no place for it", what)
+			remove(n)
+		}
+	}
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+var youtubeEmbed = regexp.MustCompile(`^(?:https?:)?//(?:www\.)?(?:youtube\.com|youtube-nocookie\.com)/embed/([A-Za-z0-9_-]+)`)
+var vimeoEmbed = regexp.MustCompile(`^(?:https?:)?//player\.vimeo\.com/video/([0-9]+)`)
+
+// watchURL turns a video player's embed URL into the video's page.
+func watchURL(src string) string {
+	if m := youtubeEmbed.FindStringSubmatch(src); m != nil {
+		return "https://www.youtube.com/watch?v=" + m[1]
+	}
+	if m := vimeoEmbed.FindStringSubmatch(src); m != nil {
+		return "https://vimeo.com/" + m[1]
+	}
+	if strings.HasPrefix(src, "//") {
+		return "https:" + src
+	}
+	return src
+}
+
+// media keeps iframes, videos and audio as raw HTML on sites that allow
+// it, and otherwise replaces each with a link to what it showed.
+func (b *body) media(root *html.Node) {
+	for _, n := range elements(root) {
+		if n.Parent == nil {
+			continue
+		}
+		switch n.DataAtom {
+		case atom.Iframe, atom.Embed, atom.Object:
+			src := attr(n, "src")
+			if n.DataAtom == atom.Object {
+				src = attr(n, "data")
+			}
+			title := attr(n, "title")
+			if b.unsafe {
+				setAttr(n, rawAttr, "block")
+				b.notef("kept <%s src=%q> as raw HTML: the site's Content-Security-Policy must allow frames from its host", n.Data, src)
+				continue
+			}
+			if src == "" {
+				remove(n)
+				b.notef("removed an empty <%s>", n.Data)
+				continue
+			}
+			if title == "" {
+				title = "Video"
+				if !strings.Contains(src, "youtube") && !strings.Contains(src, "vimeo") && !strings.Contains(src, "wistia") {
+					title = "Embedded content"
+				}
+			}
+			link := elem(atom.A, "href", watchURL(src))
+			link.AppendChild(textNode(title))
+			b.replaceBlock(n, link)
+			b.notef("replaced <%s src=%q> with a link (set unsafe_html: true in content/_index.md to keep it)", n.Data, src)
+		case atom.Video, atom.Audio:
+			src := attr(n, "src")
+			for c := n.FirstChild; c != nil && src == ""; c = c.NextSibling {
+				if c.Type == html.ElementNode && c.DataAtom == atom.Source {
+					src = attr(c, "src")
+				}
+			}
+			local := b.file(src)
+			if b.unsafe {
+				if local != "" {
+					setAttr(n, "src", local)
+					for c := n.FirstChild; c != nil; c = c.NextSibling {
+						if c.Type == html.ElementNode && c.DataAtom == atom.Source && b.file(attr(c, "src")) != "" {
+							setAttr(c, "src", local)
+						}
+					}
+				}
+				setAttr(n, rawAttr, "block")
+				b.notef("kept <%s> as raw HTML", n.Data)
+				continue
+			}
+			name := "Video"
+			if n.DataAtom == atom.Audio {
+				name = "Audio"
+			}
+			if src == "" {
+				remove(n)
+				b.notef("removed a <%s> without a source", n.Data)
+				continue
+			}
+			href := src
+			if local != "" {
+				href = local
+				name += ": " + local
+			}
+			link := elem(atom.A, "href", href)
+			link.AppendChild(textNode(name))
+			b.replaceBlock(n, link)
+			b.notef("replaced <%s> with a link to %s", n.Data, href)
+		case atom.Details:
+			if b.unsafe {
+				setAttr(n, rawAttr, "block")
+				continue
+			}
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				if c.Type == html.ElementNode && c.DataAtom == atom.Summary {
+					c.DataAtom, c.Data = atom.P, "p"
+					strong := elem(atom.Strong)
+					for cc := c.FirstChild; cc != nil; {
+						next := cc.NextSibling
+						c.RemoveChild(cc)
+						strong.AppendChild(cc)
+						cc = next
+					}
+					c.AppendChild(strong)
+				}
+			}
+			n.DataAtom, n.Data = atom.Div, "div"
+			b.notef("opened a collapsible <details> section: its content now always shows")
+		}
+	}
+}
+
+// replaceBlock puts a paragraph holding inline in n's place (or inline
+// itself when n sits in a paragraph).
+func (b *body) replaceBlock(n, inline *html.Node) {
+	p := n.Parent
+	if p.DataAtom == atom.P || p.DataAtom == atom.Span || p.DataAtom == atom.A || p.DataAtom == atom.Li || p.DataAtom == atom.Td || p.DataAtom == atom.Th {
+		p.InsertBefore(inline, n)
+	} else {
+		para := elem(atom.P)
+		para.AppendChild(inline)
+		p.InsertBefore(para, n)
+	}
+	p.RemoveChild(n)
+}
+
+// tables handles what GFM tables cannot hold: merged cells.
+func (b *body) tables(root *html.Node) {
+	count := 0
+	for _, n := range elements(root) {
+		if n.DataAtom != atom.Table || insideRaw(n) {
+			continue
+		}
+		count++
+		merged := false
+		for _, c := range elements(n) {
+			if (c.DataAtom == atom.Td || c.DataAtom == atom.Th) && (spans(c, "colspan") || spans(c, "rowspan")) {
+				merged = true
+			}
+		}
+		nested := false
+		for _, c := range elements(n) {
+			nested = nested || c.DataAtom == atom.Table
+		}
+		switch {
+		case (merged || nested) && b.unsafe:
+			for _, c := range elements(n) {
+				delAttr(c, "style")
+			}
+			delAttr(n, "style")
+			delAttr(n, "border")
+			setAttr(n, rawAttr, "block")
+			b.notef("kept table %d as raw HTML: it has %s", count, map[bool]string{true: "merged cells", false: "a table inside a cell"}[merged])
+		case merged:
+			b.notef("table %d has merged cells: they were split, each part repeating the merged cell's content (set unsafe_html: true in content/_index.md to keep the table as HTML)", count)
+		case nested:
+			b.notef("table %d holds another table: the inner one became text", count)
+		}
+	}
+}
+
+func spans(n *html.Node, key string) bool {
+	v, err := strconv.Atoi(strings.TrimSpace(attr(n, key)))
+	return err == nil && v > 1
+}
+
+var superscripts = map[rune]rune{'0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹', '+': '⁺', '-': '⁻', 'n': 'ⁿ', 'i': 'ⁱ'}
+var subscripts = map[rune]rune{'0': '₀', '1': '₁', '2': '₂', '3': '₃', '4': '₄', '5': '₅', '6': '₆', '7': '₇', '8': '₈', '9': '₉', '+': '₊', '-': '₋'}
+
+// formatting drops (or, on sites with unsafe_html, keeps as HTML) what
+// Markdown has no syntax for: colours, underline, alignment, super- and
+// subscripts (as Unicode where it has the characters).
+func (b *body) formatting(root *html.Node) {
+	for _, n := range elements(root) {
+		if n.Parent == nil || insideRaw(n) {
+			continue
+		}
+		style := strings.ToLower(attr(n, "style"))
+		class := attr(n, "class")
+		colour := strings.Contains(style, "color") || strings.Contains(class, "wysiwyg-color") || n.DataAtom == atom.Font && attr(n, "color") != ""
+		if colour {
+			if b.unsafe && !strings.Contains(class, "wysiwyg-color") && (n.DataAtom == atom.Span || n.DataAtom == atom.Font) {
+				keepStyle(n)
+				setAttr(n, rawAttr, "inline")
+				continue
+			}
+			b.counts["colour"]++
+		}
+		if strings.Contains(style, "text-align") || strings.Contains(class, "wysiwyg-text-align") || attr(n, "align") != "" && n.DataAtom != atom.Img {
+			if !strings.Contains(style, "text-align: left") && !strings.Contains(class, "align-left") {
+				b.counts["text alignment"]++
+			}
+		}
+		if strings.Contains(style, "font-size") || strings.Contains(class, "wysiwyg-font-size") || n.DataAtom == atom.Font && attr(n, "size") != "" {
+			b.counts["font size"]++
+		}
+		delAttr(n, "style")
+		switch n.DataAtom {
+		case atom.U, atom.Ins, atom.Mark:
+			if b.unsafe {
+				setAttr(n, rawAttr, "inline")
+				continue
+			}
+			b.counts[map[atom.Atom]string{atom.U: "underline", atom.Ins: "underline", atom.Mark: "highlight"}[n.DataAtom]]++
+			unwrap(n)
+		case atom.Font, atom.Span, atom.Small, atom.Big, atom.Center:
+			if n.DataAtom == atom.Center {
+				b.counts["text alignment"]++
+			}
+			if n.DataAtom == atom.Span && hasAttr(n, "id") {
+				continue // an anchor: headingsAndAnchors needs it
+			}
+			unwrap(n)
+		case atom.Sup, atom.Sub:
+			table := superscripts
+			if n.DataAtom == atom.Sub {
+				table = subscripts
+			}
+			t := textOf(n)
+			var conv strings.Builder
+			ok := t != ""
+			for _, r := range t {
+				c, found := table[r]
+				ok = ok && found
+				conv.WriteRune(c)
+			}
+			switch {
+			case ok:
+				for c := n.FirstChild; c != nil; c = n.FirstChild {
+					n.RemoveChild(c)
+				}
+				n.Parent.InsertBefore(textNode(conv.String()), n)
+				remove(n)
+			case b.unsafe:
+				setAttr(n, rawAttr, "inline")
+			default:
+				b.counts[n.Data]++
+				unwrap(n)
+			}
+		}
+	}
+}
+
+// keepStyle reduces a style attribute to colours.
+func keepStyle(n *html.Node) {
+	var keep []string
+	for _, decl := range strings.Split(attr(n, "style"), ";") {
+		k, v, ok := strings.Cut(decl, ":")
+		k = strings.ToLower(strings.TrimSpace(k))
+		if ok && (k == "color" || k == "background-color") {
+			keep = append(keep, k+": "+strings.TrimSpace(v))
+		}
+	}
+	if len(keep) > 0 {
+		setAttr(n, "style", strings.Join(keep, "; "))
+	} else {
+		delAttr(n, "style")
+	}
+}
+
+// calloutClass maps class words to callout variants.
+var calloutClass = []struct{ word, variant string }{
+	{"important", "IMPORTANT"}, {"caution", "CAUTION"}, {"danger", "CAUTION"}, {"error", "CAUTION"},
+	{"warning", "WARNING"}, {"warn", "WARNING"}, {"tip", "TIP"}, {"hint", "TIP"}, {"success", "TIP"},
+	{"note", "NOTE"}, {"info", "NOTE"}, {"notice", "NOTE"}, {"alert", "NOTE"}, {"callout", "NOTE"},
+}
+
+// calloutLabel matches a label that opens a callout: "Note:", "Obs!", …
+var calloutLabel = regexp.MustCompile(`(?i)^\s*(note|notera|obs|observera|hinweis|remarque|nota|tip|tips|tipp|hint|astuce|consejo|warning|varning|warnung|attention|achtung|avertissement|advertencia|important|viktigt|wichtig|importante|caution|danger|vorsicht|se upp)\s*[:!.]?\s*$`)
+
+var labelVariant = map[string]string{
+	"note": "NOTE", "notera": "NOTE", "obs": "NOTE", "observera": "NOTE", "hinweis": "NOTE", "remarque": "NOTE", "nota": "NOTE",
+	"tip": "TIP", "tips": "TIP", "tipp": "TIP", "hint": "TIP", "astuce": "TIP", "consejo": "TIP",
+	"warning": "WARNING", "varning": "WARNING", "warnung": "WARNING", "attention": "WARNING", "achtung": "WARNING", "avertissement": "WARNING", "advertencia": "WARNING",
+	"important": "IMPORTANT", "viktigt": "IMPORTANT", "wichtig": "IMPORTANT", "importante": "IMPORTANT",
+	"caution": "CAUTION", "danger": "CAUTION", "vorsicht": "CAUTION", "se upp": "CAUTION",
+}
+
+// callouts turns note, tip and warning boxes into the site's callouts
+// ("> [!WARNING]"): boxes with such a class, and blockquotes or
+// paragraphs that open with a bold label such as "Note:".
+func (b *body) callouts(root *html.Node) {
+	for _, n := range elements(root) {
+		if n.Parent == nil || insideRaw(n) || inside(n, atom.Table, atom.Li, atom.Blockquote) {
+			continue
+		}
+		switch n.DataAtom {
+		case atom.Div, atom.Aside, atom.Section, atom.Blockquote, atom.P:
+		default:
+			continue
+		}
+		variant := ""
+		for _, word := range strings.FieldsFunc(strings.ToLower(attr(n, "class")), func(r rune) bool { return r == ' ' || r == '-' || r == '_' }) {
+			for _, c := range calloutClass {
+				if word == c.word && variant == "" {
+					variant = c.variant
+				}
+			}
+		}
+		if v := b.takeLabel(n); v != "" {
+			variant = v
+		} else if variant == "" {
+			continue
+		}
+		quote := elem(atom.Blockquote)
+		marker := elem(atom.P)
+		marker.AppendChild(textNode(callTok + variant + "-Z"))
+		quote.AppendChild(marker)
+		if n.DataAtom == atom.P {
+			p := elem(atom.P)
+			for c := n.FirstChild; c != nil; {
+				next := c.NextSibling
+				n.RemoveChild(c)
+				p.AppendChild(c)
+				c = next
+			}
+			quote.AppendChild(p)
+		} else {
+			for c := n.FirstChild; c != nil; {
+				next := c.NextSibling
+				n.RemoveChild(c)
+				quote.AppendChild(c)
+				c = next
+			}
+		}
+		n.Parent.InsertBefore(quote, n)
+		remove(n)
+	}
+}
+
+// takeLabel removes an opening label ("<strong>Note:</strong>", "Tip:")
+// from n and returns its variant, or "".
+func (b *body) takeLabel(n *html.Node) string {
+	first := n.FirstChild
+	for first != nil && first.Type == html.TextNode && strings.TrimSpace(first.Data) == "" {
+		first = first.NextSibling
+	}
+	if first == nil {
+		return ""
+	}
+	if first.Type == html.ElementNode && first.DataAtom == atom.P && n.DataAtom != atom.P {
+		return b.takeLabel(first)
+	}
+	if first.Type == html.ElementNode && (first.DataAtom == atom.Strong || first.DataAtom == atom.B) {
+		m := calloutLabel.FindStringSubmatch(textOf(first))
+		if m == nil {
+			return ""
+		}
+		remove(first)
+		if next := n.FirstChild; next != nil && next.Type == html.TextNode {
+			next.Data = strings.TrimLeft(next.Data, " \u00a0:")
+		}
+		return labelVariant[strings.ToLower(m[1])]
+	}
+	if first.Type == html.TextNode && n.DataAtom != atom.P {
+		t := strings.TrimLeft(first.Data, " \n\u00a0")
+		if i := strings.IndexAny(t, ":!"); i > 0 && i < 14 {
+			if m := calloutLabel.FindStringSubmatch(t[:i+1]); m != nil {
+				first.Data = strings.TrimLeft(t[i+1:], " \u00a0")
+				return labelVariant[strings.ToLower(m[1])]
+			}
+		}
+	}
+	return ""
+}
+
+// headingsAndAnchors collects the headings (demoted one level when the
+// body has an h1: the page's title is its only h1) with the ids Zendesk
+// gave them, and maps every other element id to the heading above it.
+func (b *body) headingsAndAnchors(root *html.Node) {
+	all := elements(root)
+	demote := false
+	for _, n := range all {
+		demote = demote || n.DataAtom == atom.H1
+	}
+	current := -1
+	var pending []string // anchors just before a heading
+	for _, n := range all {
+		if n.Parent == nil {
+			continue
+		}
+		if isHeading(n) && !insideRaw(n) && !inside(n, atom.Table) {
+			if demote && n.DataAtom != atom.H6 {
+				lvl := int(n.Data[1]-'0') + 1
+				n.Data = "h" + strconv.Itoa(lvl)
+				n.DataAtom = atom.Lookup([]byte(n.Data))
+			}
+			h := heading{old: pending}
+			pending = nil
+			if id := attr(n, "id"); id != "" {
+				h.old = append(h.old, id)
+			}
+			delAttr(n, "id")
+			for _, c := range elements(n) {
+				for _, k := range []string{"id", "name"} {
+					if v := attr(c, k); v != "" && (k == "id" || c.DataAtom == atom.A) {
+						h.old = append(h.old, v)
+					}
+				}
+				switch c.DataAtom {
+				case atom.A:
+					if attr(c, "href") != "" {
+						b.notef("a link in heading %q became plain text (%s)", clip(textOf(n), 60), attr(c, "href"))
+					}
+					unwrap(c)
+				case atom.Strong, atom.B, atom.Em, atom.I, atom.Span:
+					unwrap(c)
+				case atom.Img:
+					remove(c)
+				}
+			}
+			h.text = textOf(n)
+			if h.text == "" {
+				// An empty heading: Markdown drops it; its ids go to the next one.
+				pending = append(pending, h.old...)
+				remove(n)
+				continue
+			}
+			b.headings = append(b.headings, h)
+			current = len(b.headings) - 1
+			continue
+		}
+		if insideRaw(n) {
+			continue
+		}
+		id := attr(n, "id")
+		name := ""
+		if n.DataAtom == atom.A {
+			name = attr(n, "name")
+		}
+		for _, v := range []string{id, name} {
+			if v == "" {
+				continue
+			}
+			if n.DataAtom == atom.A && attr(n, "href") == "" && strings.TrimSpace(textOf(n)) == "" && nextIsHeading(n) {
+				pending = append(pending, v)
+			} else {
+				b.anchors[v] = current
+			}
+		}
+		delAttr(n, "id")
+		delAttr(n, "name")
+		if n.DataAtom == atom.A && attr(n, "href") == "" {
+			unwrap(n)
+		}
+	}
+	for _, v := range pending {
+		b.anchors[v] = current
+	}
+}
+
+func isHeading(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+		return true
+	}
+	return false
+}
+
+// nextIsHeading reports whether the next content after n (skipping
+// whitespace and empty wrappers) is a heading.
+func nextIsHeading(n *html.Node) bool {
+	for cur := n; cur != nil; cur = cur.Parent {
+		for s := cur.NextSibling; s != nil; s = s.NextSibling {
+			if s.Type == html.TextNode && strings.TrimSpace(s.Data) == "" {
+				continue
+			}
+			return s.Type == html.ElementNode && isHeading(s)
+		}
+		if cur.Parent == nil || cur.Parent.DataAtom == atom.Body || textOf(cur.Parent) != "" {
+			return false
+		}
+	}
+	return false
+}
+
+// images points attachment images at their copies beside the article.
+func (b *body) images(root *html.Node) {
+	for _, n := range elements(root) {
+		if n.DataAtom != atom.Img || n.Parent == nil {
+			continue
+		}
+		src := attr(n, "src")
+		if local := b.file(src); local != "" {
+			setAttr(n, "src", local)
+		} else if r := b.ref(src); r.Kind != zendesk.RefNone {
+			setAttr(n, "src", r.Abs)
+			b.notef("image %s is not an article attachment: it stays on the old help center", r.Abs)
+		} else if strings.HasPrefix(src, "data:") {
+			b.notef("image with inline data (data: URL) kept as is")
+		} else if src != "" {
+			b.notef("image %s is on another host", src)
+		}
+		if strings.TrimSpace(attr(n, "alt")) == "" {
+			b.actionf("image %s has no alt text: add a description between the brackets of ![](%s)", lastElem(attr(n, "src")), attr(n, "src"))
+		}
+		for _, k := range []string{"width", "height", "style", "class"} {
+			delAttr(n, k)
+		}
+		// An image linked to itself: the site links images to their full size anyway.
+		if p := n.Parent; p.DataAtom == atom.A && b.file(attr(p, "href")) != "" && b.file(attr(p, "href")) == attr(n, "src") {
+			unwrap(p)
+		}
+	}
+}
+
+func lastElem(s string) string { return s[strings.LastIndexByte(s, '/')+1:] }
+
+// hrefs turns links to help center pages into tokens resolved once every
+// page has its file, attachment links into links to the copies, and old
+// help center links without a page here into absolute URLs.
+func (b *body) hrefs(root *html.Node) {
+	for _, n := range elements(root) {
+		if n.DataAtom != atom.A || n.Parent == nil {
+			continue
+		}
+		href := attr(n, "href")
+		if href == "" {
+			continue
+		}
+		if strings.TrimSpace(textOf(n)) == "" && !hasChild(n, atom.Img) {
+			unwrap(n)
+			continue
+		}
+		if local := b.file(href); local != "" {
+			setAttr(n, "href", local)
+			continue
+		}
+		r := b.ref(href)
+		switch r.Kind {
+		case zendesk.RefNone:
+			continue
+		case zendesk.RefOther, zendesk.RefAttachment:
+			setAttr(n, "href", r.Abs)
+			b.notef("link to %s: no page here for it, it points at the old help center", r.Abs)
+			continue
+		}
+		b.links = append(b.links, bodyLink{ref: r, raw: insideRaw(n)})
+		setAttr(n, "href", linkTok+strconv.Itoa(len(b.links)-1)+tokEnd)
+	}
+}
+
+func hasChild(n *html.Node, tag atom.Atom) bool {
+	for _, c := range elements(n) {
+		if c.DataAtom == tag {
+			return true
+		}
+	}
+	return false
+}
+
+// tidy removes the empty paragraphs and stray wrappers editors leave.
+func (b *body) tidy(root *html.Node) {
+	for _, n := range elements(root) {
+		if n.Parent == nil || insideRaw(n) {
+			continue
+		}
+		switch n.DataAtom {
+		case atom.P, atom.Div:
+			if strings.TrimSpace(strings.ReplaceAll(textOf(n), "\u00a0", "")) == "" && !hasChild(n, atom.Img) && !hasChild(n, atom.Table) && !hasRaw(n) {
+				remove(n)
+			}
+		case atom.Ul, atom.Ol:
+			// <ul><li>a</li><ul>…</ul></ul>: the inner list belongs to the item before it.
+			if p := n.Parent; p.DataAtom == atom.Ul || p.DataAtom == atom.Ol {
+				prev := n.PrevSibling
+				for prev != nil && prev.Type != html.ElementNode {
+					prev = prev.PrevSibling
+				}
+				if prev != nil && prev.DataAtom == atom.Li {
+					p.RemoveChild(n)
+					prev.AppendChild(n)
+				}
+			}
+		case atom.Pre:
+			// The language may sit on <pre> rather than <code>.
+			if lang := languageOf(attr(n, "class")); lang != "" {
+				if c := n.FirstChild; c != nil && c.DataAtom == atom.Code && languageOf(attr(c, "class")) == "" {
+					setAttr(c, "class", "language-"+lang)
+				} else if c == nil || c.DataAtom != atom.Code {
+					code := elem(atom.Code, "class", "language-"+lang)
+					for c := n.FirstChild; c != nil; {
+						next := c.NextSibling
+						n.RemoveChild(c)
+						code.AppendChild(c)
+						c = next
+					}
+					n.AppendChild(code)
+				}
+			}
+		}
+	}
+}
+
+func hasRaw(n *html.Node) bool {
+	for _, c := range elements(n) {
+		if hasAttr(c, rawAttr) {
+			return true
+		}
+	}
+	return false
+}
+
+var languageRe = regexp.MustCompile(`(?:^|\s)(?:language|lang|brush:?)-?\s*([A-Za-z0-9+#-]+)`)
+
+func languageOf(class string) string {
+	if m := languageRe.FindStringSubmatch(class); m != nil {
+		return strings.ToLower(m[1])
+	}
+	return ""
+}
+
+// escapeURLPath percent-encodes what a Markdown link destination cannot hold.
+func escapeURLPath(p string) string {
+	return (&url.URL{Path: p}).EscapedPath()
+}
