@@ -97,21 +97,26 @@ type Settings struct {
 
 // LocaleHome is the front matter of content/<locale>/_index.md.
 type LocaleHome struct {
-	Title       string         `yaml:"title" toml:"title" json:"title"`
-	Description string         `yaml:"description" toml:"description" json:"description"`
-	Promoted    []string       `yaml:"promoted" toml:"promoted" json:"promoted"`
-	Synonyms    [][]string     `yaml:"synonyms" toml:"synonyms" json:"synonyms"`
-	Params      map[string]any `yaml:"params" toml:"params" json:"params"`
+	Title       string     `yaml:"title" toml:"title" json:"title"`
+	Description string     `yaml:"description" toml:"description" json:"description"`
+	Promoted    []string   `yaml:"promoted" toml:"promoted" json:"promoted"`
+	Synonyms    [][]string `yaml:"synonyms" toml:"synonyms" json:"synonyms"`
+	// Aliases are old URLs that must 301 to the locale home (/hc/en-us,
+	// and /hc on the default locale).
+	Aliases []string       `yaml:"aliases" toml:"aliases" json:"aliases"`
+	Params  map[string]any `yaml:"params" toml:"params" json:"params"`
 }
 
 // Branch is the front matter of a category's or a section's _index.md.
 type Branch struct {
-	Title          string         `yaml:"title" toml:"title" json:"title"`
-	Description    string         `yaml:"description" toml:"description" json:"description"`
-	Slug           string         `yaml:"slug" toml:"slug" json:"slug"`
-	Weight         int            `yaml:"weight" toml:"weight" json:"weight"`
-	TranslationKey string         `yaml:"translation_key" toml:"translation_key" json:"translation_key"`
-	Params         map[string]any `yaml:"params" toml:"params" json:"params"`
+	Title          string `yaml:"title" toml:"title" json:"title"`
+	Description    string `yaml:"description" toml:"description" json:"description"`
+	Slug           string `yaml:"slug" toml:"slug" json:"slug"`
+	Weight         int    `yaml:"weight" toml:"weight" json:"weight"`
+	TranslationKey string `yaml:"translation_key" toml:"translation_key" json:"translation_key"`
+	// Aliases are old URLs that must 301 to the category or section.
+	Aliases []string       `yaml:"aliases" toml:"aliases" json:"aliases"`
+	Params  map[string]any `yaml:"params" toml:"params" json:"params"`
 }
 
 // Cookie is one entry of a cookie-policy article's cookies list.

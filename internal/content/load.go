@@ -254,8 +254,10 @@ func (f *File) check() List {
 		}
 	case KindLocaleHome:
 		need(f.Home.Title, "give the locale home a title, e.g. title: Help Center")
+		errs = append(errs, f.checkAliases(f.Home.Aliases)...)
 	case KindCategory, KindSection:
 		need(f.Branch.Title, "add title: to the front matter")
+		errs = append(errs, f.checkAliases(f.Branch.Aliases)...)
 		if f.Branch.Slug != "" && Slugify(f.Branch.Slug) != f.Branch.Slug {
 			errs = append(errs, Errorf(f.Path, line("slug"), 1, ErrInvalidValue, fmt.Sprintf("use %q", Slugify(f.Branch.Slug)), "slug %q is not lowercase letters, digits and hyphens", f.Branch.Slug))
 		}
@@ -273,11 +275,7 @@ func (f *File) check() List {
 			errs = append(errs, Errorf(f.Path, line("layout"), 1, ErrUnknownLayout, "known layouts: "+strings.Join(Layouts[1:], ", "), "unknown layout %q", a.Layout))
 		}
 		errs = append(errs, f.checkTyped()...)
-		for _, al := range a.Aliases {
-			if !strings.HasPrefix(al, "/") || strings.ContainsAny(al, " \t#?") {
-				errs = append(errs, Errorf(f.Path, line("aliases"), 1, ErrInvalidValue, "aliases are site paths such as /hc/en-us/articles/360001234567", "alias %q", al))
-			}
-		}
+		errs = append(errs, f.checkAliases(a.Aliases)...)
 		for _, l := range a.Labels {
 			if Slugify(l) == "" {
 				errs = append(errs, Errorf(f.Path, line("labels"), 1, ErrInvalidValue, "labels need at least one letter or digit", "label %q", l))
@@ -285,6 +283,17 @@ func (f *File) check() List {
 		}
 		if !a.ExpiresAt.IsZero() && !a.PublishAt.IsZero() && !a.ExpiresAt.After(a.PublishAt.Time) {
 			errs = append(errs, Errorf(f.Path, line("expires_at"), 1, ErrInvalidValue, "expires_at must be after publish_at", "expires_at %s", a.ExpiresAt.Format("2006-01-02")))
+		}
+	}
+	return errs
+}
+
+// checkAliases checks that aliases are site paths.
+func (f *File) checkAliases(aliases []string) List {
+	var errs List
+	for _, al := range aliases {
+		if !strings.HasPrefix(al, "/") || strings.ContainsAny(al, " \t#?") {
+			errs = append(errs, Errorf(f.Path, f.KeyLine("aliases"), 1, ErrInvalidValue, "aliases are site paths such as /hc/en-us/articles/360001234567", "alias %q", al))
 		}
 	}
 	return errs

@@ -620,21 +620,33 @@ func (g *graph) aliases() {
 		pages[p.url] = true
 	}
 	seen := map[string]*content.File{}
-	for _, l := range s.Locales {
-		for _, a := range l.Articles {
-			for _, al := range a.Front.Aliases {
-				norm := al
-				if pages[norm] || pages[norm+"/"] || pages[strings.TrimSuffix(norm, "/")+"/"] {
-					g.errorf(a.File, a.File.KeyLine("aliases"), 1, content.ErrAliasClash, "an alias must be an old URL that no page uses now", "alias %q clashes with an existing page", al)
-					continue
-				}
-				if first, ok := seen[norm]; ok {
-					g.errorf(a.File, a.File.KeyLine("aliases"), 1, content.ErrAliasClash, "each old URL can redirect to one page", "alias %q is also claimed by %s", al, first.Path)
-					continue
-				}
-				seen[norm] = a.File
-				s.Aliases = append(s.Aliases, Alias{From: al, To: a.URL, File: a.File})
+	add := func(f *content.File, aliases []string, to string) {
+		for _, al := range aliases {
+			norm := al
+			if pages[norm] || pages[norm+"/"] || pages[strings.TrimSuffix(norm, "/")+"/"] {
+				g.errorf(f, f.KeyLine("aliases"), 1, content.ErrAliasClash, "an alias must be an old URL that no page uses now", "alias %q clashes with an existing page", al)
+				continue
 			}
+			if first, ok := seen[norm]; ok {
+				g.errorf(f, f.KeyLine("aliases"), 1, content.ErrAliasClash, "each old URL can redirect to one page", "alias %q is also claimed by %s", al, first.Path)
+				continue
+			}
+			seen[norm] = f
+			s.Aliases = append(s.Aliases, Alias{From: al, To: to, File: f})
+		}
+	}
+	for _, l := range s.Locales {
+		if l.Home != nil {
+			add(l.Home, l.Home.Home.Aliases, l.URL)
+		}
+		for _, c := range l.Categories {
+			add(c.File, c.File.Branch.Aliases, c.URL)
+		}
+		for _, sec := range l.Sections {
+			add(sec.File, sec.File.Branch.Aliases, sec.URL)
+		}
+		for _, a := range l.Articles {
+			add(a.File, a.Front.Aliases, a.URL)
 		}
 	}
 	sort.Slice(s.Aliases, func(i, j int) bool { return s.Aliases[i].From < s.Aliases[j].From })

@@ -26,6 +26,7 @@
 package convert
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path"
@@ -144,6 +145,7 @@ type converter struct {
 	out        map[string][]byte
 	copies     map[string]string // content-relative path -> export file
 	used       map[string]bool   // "<zendesk locale>/s<id>", "…/c<id>": has articles
+	manifest   Manifest          // the last import's, if any
 }
 
 // Run converts opts.From into opts.Site's content/ and reports what it
@@ -160,6 +162,9 @@ func Run(opts Options) (*Report, error) {
 		out: map[string][]byte{}, copies: map[string]string{}}
 	if exp.State != nil {
 		c.base = exp.State.URL
+	}
+	if b, err := os.ReadFile(filepath.Join(opts.Site, content.Dir, ManifestFile)); err == nil {
+		_ = json.Unmarshal(b, &c.manifest)
 	}
 	if err := c.settings(); err != nil {
 		return nil, err
@@ -655,7 +660,7 @@ func (c *converter) convertBody(p *page) error {
 			if mf, ok := c.exp.Missing()[u]; ok {
 				b.actionf("file %s could not be downloaded (%s): the link points at the old help center", u, mf.Error)
 			} else {
-				b.notef("file %s is not in the export: the link points at the old help center", u)
+				b.actionf("file %s is not in the export: the link points at the old help center (fetch again, or add the file beside the article)", u)
 			}
 		}
 	}

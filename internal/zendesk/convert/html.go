@@ -100,7 +100,7 @@ func (b *body) convert(src string) (string, error) {
 		return "> [!" + v + "]\n"
 	})
 	md = strings.ReplaceAll(md, "\u00a0", " ")
-	md = trailingSpace.ReplaceAllString(md, "$1")
+	md = trailingSpace.ReplaceAllString(md, "")
 	md = strings.TrimSpace(md)
 	if md != "" {
 		md += "\n"
@@ -122,8 +122,8 @@ func (b *body) convert(src string) (string, error) {
 }
 
 var (
-	calloutRe     = regexp.MustCompile(`> ` + callTok + `([A-Z]+)-Z\n(?:>\n)?`)
-	trailingSpace = regexp.MustCompile(`(?m)([^ ]) +$|^ +$`)
+	calloutRe     = regexp.MustCompile(`> ` + callTok + `([A-Z]+)-Z *\n(?:> *\n)?`)
+	trailingSpace = regexp.MustCompile(`(?m)^[ \t]+$`)
 )
 
 var (
@@ -438,6 +438,9 @@ func (b *body) media(root *html.Node) {
 				continue
 			}
 			href := src
+			if r := b.ref(src); r.Kind != zendesk.RefNone {
+				href = r.Abs
+			}
 			if local != "" {
 				href = local
 				name += ": " + local
@@ -505,7 +508,7 @@ func (b *body) tables(root *html.Node) {
 		switch {
 		case (merged || nested) && b.unsafe:
 			for _, c := range elements(n) {
-				delAttr(c, "style")
+				keepStyle(c)
 			}
 			delAttr(n, "style")
 			delAttr(n, "border")
@@ -657,7 +660,7 @@ func (b *body) callouts(root *html.Node) {
 				}
 			}
 		}
-		if v := b.takeLabel(n); v != "" {
+		if v := b.takeLabel(n, n.DataAtom != atom.P); v != "" {
 			variant = v
 		} else if variant == "" {
 			continue
@@ -688,9 +691,9 @@ func (b *body) callouts(root *html.Node) {
 	}
 }
 
-// takeLabel removes an opening label ("<strong>Note:</strong>", "Tip:")
-// from n and returns its variant, or "".
-func (b *body) takeLabel(n *html.Node) string {
+// takeLabel removes an opening label ("<strong>Note:</strong>", or with
+// plain a bare "Tip:") from n and returns its variant, or "".
+func (b *body) takeLabel(n *html.Node, plain bool) string {
 	first := n.FirstChild
 	for first != nil && first.Type == html.TextNode && strings.TrimSpace(first.Data) == "" {
 		first = first.NextSibling
@@ -699,7 +702,7 @@ func (b *body) takeLabel(n *html.Node) string {
 		return ""
 	}
 	if first.Type == html.ElementNode && first.DataAtom == atom.P && n.DataAtom != atom.P {
-		return b.takeLabel(first)
+		return b.takeLabel(first, true)
 	}
 	if first.Type == html.ElementNode && (first.DataAtom == atom.Strong || first.DataAtom == atom.B) {
 		m := calloutLabel.FindStringSubmatch(textOf(first))
@@ -712,7 +715,7 @@ func (b *body) takeLabel(n *html.Node) string {
 		}
 		return labelVariant[strings.ToLower(m[1])]
 	}
-	if first.Type == html.TextNode && n.DataAtom != atom.P {
+	if first.Type == html.TextNode && plain {
 		t := strings.TrimLeft(first.Data, " \n\u00a0")
 		if i := strings.IndexAny(t, ":!"); i > 0 && i < 14 {
 			if m := calloutLabel.FindStringSubmatch(t[:i+1]); m != nil {
@@ -843,7 +846,9 @@ func (b *body) images(root *html.Node) {
 		src := attr(n, "src")
 		if local := b.file(src); local != "" {
 			setAttr(n, "src", local)
-		} else if r := b.ref(src); r.Kind != zendesk.RefNone {
+		} else if r := b.ref(src); r.Kind == zendesk.RefAttachment {
+			setAttr(n, "src", r.Abs) // not downloaded: noted with the article
+		} else if r.Kind != zendesk.RefNone {
 			setAttr(n, "src", r.Abs)
 			b.notef("image %s is not an article attachment: it stays on the old help center", r.Abs)
 		} else if strings.HasPrefix(src, "data:") {
@@ -890,7 +895,10 @@ func (b *body) hrefs(root *html.Node) {
 		switch r.Kind {
 		case zendesk.RefNone:
 			continue
-		case zendesk.RefOther, zendesk.RefAttachment:
+		case zendesk.RefAttachment:
+			setAttr(n, "href", r.Abs) // not downloaded: noted with the article
+			continue
+		case zendesk.RefOther:
 			setAttr(n, "href", r.Abs)
 			b.notef("link to %s: no page here for it, it points at the old help center", r.Abs)
 			continue

@@ -96,7 +96,9 @@ func date(t time.Time) string {
 
 // render makes every file's bytes.
 func (c *converter) render() error {
-	if _, err := readFile(c.opts.Site, "content/_index.md"); err != nil {
+	// The settings file: written when there is none, and kept up to date
+	// while it is the import's own.
+	if _, err := readFile(c.opts.Site, "content/_index.md"); err != nil || c.manifest.Files["_index.md"] != "" {
 		var locales []string
 		for _, l := range c.locales {
 			locales = append(locales, l.site)
