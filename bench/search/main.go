@@ -4,7 +4,7 @@
 //
 // It reads the Markdown crudely (front matter title, "#" lines as headings,
 // markup characters stripped), which is enough for a corpus whose cost lies
-// in its volume of words; the real pipeline gives Build rendered plain text.
+// in its volume of words; the real pipeline gives Index rendered plain text.
 package main
 
 import (
@@ -20,9 +20,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/inexchange/helpcenter/internal/assets"
 	"github.com/inexchange/helpcenter/internal/search"
-	"github.com/tdewolff/minify/v2"
-	"github.com/tdewolff/minify/v2/js"
 )
 
 func main() {
@@ -30,8 +29,8 @@ func main() {
 	locale := flag.String("locale", "en", "locale folder to index")
 	out := flag.String("out", "", "write the index files here (public/search/<locale>/ equivalent)")
 	runs := flag.Int("runs", 3, "build this many times and report the fastest")
-	script := flag.String("script", "", "minify this script (static/js/search.js) as the site build does and report its size")
-	minified := flag.String("minified", "", "write the minified script here")
+	script := flag.String("script", "", "minify these comma-separated scripts (static/js/search-core.js,static/js/search-ui.js) as the site build does and report their size")
+	minified := flag.String("minified", "", "write the minified scripts into this folder, each under its own name")
 	flag.Parse()
 	if *corpus == "" {
 		fmt.Fprintln(os.Stderr, "usage: search-bench -corpus DIR [-locale en] [-out DIR] [-runs 3]")
@@ -86,23 +85,30 @@ func main() {
 		fmt.Printf("  %-14s %6d files %9.1f KB\n", k, kinds[k][0], float64(kinds[k][1])/1e3)
 	}
 	if *script != "" {
-		src, err := os.ReadFile(*script)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
 		var min bytes.Buffer
-		if err := js.Minify(minify.New(), &min, bytes.NewReader(src), nil); err != nil {
-			fmt.Fprintf(os.Stderr, "minifying %s: %v\n", *script, err)
-			os.Exit(1)
-		}
-		fmt.Printf("script: %.1f KB, minified %.1f KB\n", float64(len(src))/1024, float64(min.Len())/1024)
-		if *minified != "" {
-			if err := os.WriteFile(*minified, min.Bytes(), 0o644); err != nil {
+		srcBytes := 0
+		m := assets.Minifier()
+		for _, name := range strings.Split(*script, ",") {
+			src, err := os.ReadFile(name)
+			if err != nil {
 				fmt.Fprintln(os.Stderr, err)
 				os.Exit(1)
 			}
+			srcBytes += len(src)
+			before := min.Len()
+			if err := m.Minify("application/javascript", &min, bytes.NewReader(src)); err != nil {
+				fmt.Fprintf(os.Stderr, "minifying %s: %v\n", name, err)
+				os.Exit(1)
+			}
+			fmt.Printf("script %s: %d bytes, minified %d bytes\n", filepath.Base(name), len(src), min.Len()-before)
+			if *minified != "" {
+				if err := os.WriteFile(filepath.Join(*minified, filepath.Base(name)), min.Bytes()[before:], 0o644); err != nil {
+					fmt.Fprintln(os.Stderr, err)
+					os.Exit(1)
+				}
+			}
 		}
+		fmt.Printf("script: %.1f KB, minified %.1f KB\n", float64(srcBytes)/1024, float64(min.Len())/1024)
 	}
 	if *out != "" {
 		// One goroutine, like nothing else running: the kernel's cost of

@@ -1,9 +1,11 @@
 // session.js simulates a reader's search session against a built index and
-// reports the bytes it downloads, the way static/js/search.js fetches them:
+// reports the bytes it downloads, the way static/js/search-core.js fetches them:
 //
-//   node bench/search/session.js INDEX_DIR SCRIPT_BYTES "query one" "query two" …
+//   node bench/search/session.js INDEX_DIR SCRIPT_BYTES[,SCRIPT_BYTES…] "query one" "query two" …
 //
-// The session: load the search page (the script, manifest.json, dict.json),
+// SCRIPT_BYTES are the minified sizes of the scripts the search page loads
+// (search-core.js, search-ui.js), one file each.
+// The session: load the search page (the scripts, manifest.json, dict.json),
 // then for each query type it one character at a time, asking for
 // suggestions (top 6 titles) after every keystroke from the second
 // character on, as if the reader never paused; then show its results page
@@ -15,13 +17,14 @@
 'use strict';
 var fs = require('fs');
 var path = require('path');
-var core = require('../../static/js/search.js');
+var core = require('../../static/js/search-core.js');
 
 var dir = process.argv[2];
-var scriptBytes = +process.argv[3];
+var scripts = String(process.argv[3] || '').split(',');
+var scriptBytes = scripts.reduce(function (n, b) { return n + (+b); }, 0);
 var queries = process.argv.slice(4);
 if (!dir || !queries.length) {
-  console.error('usage: node session.js INDEX_DIR SCRIPT_BYTES QUERY...');
+  console.error('usage: node session.js INDEX_DIR SCRIPT_BYTES[,SCRIPT_BYTES...] QUERY...');
   process.exit(2);
 }
 
@@ -71,14 +74,14 @@ function compute(q) {
 
 index.ready(function (err) {
   if (err) { throw err; }
-  console.log('page load: script ' + (scriptBytes / 1024).toFixed(1) + ' KB + manifest and dictionary ' +
+  console.log('page load: ' + scripts.length + ' script(s) ' + (scriptBytes / 1024).toFixed(1) + ' KB + manifest and dictionary ' +
     (bytes() / 1024).toFixed(1) + ' KB');
   var qi = 0;
   function nextQuery() {
     if (qi === queries.length) {
       var total = scriptBytes + bytes();
       console.log('session total: ' + (total / 1024).toFixed(1) + ' KB (' + total + ' bytes) in ' +
-        (fetched.length + 1) + ' files; budget 300 KB; Pagefind 425 KB');
+        (fetched.length + scripts.length) + ' files; budget 300 KB; Pagefind 425 KB');
       var kinds = {}, names = [];
       fetched.forEach(function (f) {
         var k = f[0].split('/')[0];

@@ -82,7 +82,7 @@ func (s *Set) AddFS(fsys fs.FS, root string) error {
 }
 
 // Add fingerprints one asset under its logical name (its path below
-// static/, e.g. "js/search.js"), minifying text formats.
+// static/, e.g. "js/site.js"), minifying text formats.
 func (s *Set) Add(name string, data []byte) error {
 	ext := path.Ext(name)
 	if ext == ".css" {

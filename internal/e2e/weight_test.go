@@ -18,8 +18,8 @@ const pageBudget = 50 * 1024
 // TestPageWeight loads article pages in the browser, lists every request
 // the page made until it settled, and adds up the bodies as the server
 // sends them (gzip, as Netlify's CDN does) and uncompressed; both must be
-// under the budget. (search.js is not among them: site.js loads it when a
-// reader first focuses a search box.)
+// under the budget. (search-core.js and search-ui.js are not among them:
+// site.js loads them when a reader first focuses a search box.)
 func TestPageWeight(t *testing.T) {
 	f := sampleSite(t)
 	tb := openTab(t, f)

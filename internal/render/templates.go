@@ -32,7 +32,7 @@ type Templates struct {
 
 // Funcs are the template functions that do not depend on the locale.
 type Funcs struct {
-	// Asset maps a logical asset name ("js/search.js") to its URL.
+	// Asset maps a logical asset name ("js/site.js") to its URL.
 	Asset func(name string) (string, bool)
 }
 

@@ -11,7 +11,7 @@ import (
 
 // foldTable maps lowercase Latin letters with diacritics to their ASCII
 // base, so that "öppettider" and "oppettider" are the same term. It is the
-// single source of truth: Index ships it in the manifest and search.js folds
+// single source of truth: Index ships it in the manifest and search-core.js folds
 // query text with it, so the two sides cannot drift apart.
 var foldTable = map[rune]string{
 	'à': "a", 'á': "a", 'â': "a", 'ã': "a", 'ä': "a", 'å': "a", 'ā': "a", 'ă': "a", 'ą': "a",
@@ -36,7 +36,7 @@ const maxTermLen = 40
 func isCombining(r rune) bool { return r >= 0x0300 && r <= 0x036F }
 
 // isWordRune is the tokenizer's rule for what belongs to a word, applied
-// after lowercasing and folding. search.js applies the same rule to UTF-16
+// after lowercasing and folding. search-core.js applies the same rule to UTF-16
 // code units: ASCII letters and digits, and any character of another script
 // (U+0250 and up) except the punctuation blocks. Latin-1 symbols such as ×
 // and ¿ separate words. Characters outside the BMP separate words on both
@@ -150,7 +150,7 @@ func isNumeric(term string) bool {
 type language struct {
 	stem     func(word string, stemStopWords bool) string
 	stop     []string // folded
-	suffixes []string // folded, longest first; search.js strips them from unknown words
+	suffixes []string // folded, longest first; search-core.js strips them from unknown words
 }
 
 // languages maps a locale's language code to its analysis. Other locales

@@ -1,10 +1,10 @@
 // Package search builds the help center's static search index and defines
-// the files that static/js/search.js reads in the browser.
+// the files that static/js/search-core.js reads in the browser.
 //
 // There is no search server. During `build` the pipeline calls [Index] once
 // per locale with every article as a [Doc]; Index returns a set of small
 // files that the pipeline writes under public/search/<locale>/. In the
-// browser, search.js fetches only the files a query needs.
+// browser, search-core.js fetches only the files a query needs.
 //
 // # How a query is answered
 //
@@ -26,7 +26,7 @@
 //     dictionary and live in num/N.json buckets chosen by hash.
 //  4. Posting lists hold, per article, the id gap and a one-character impact:
 //     title/heading tier times 16 plus a BM25 term-frequency grade. Lists
-//     are cut to their postingCap best impacts. search.js scores
+//     are cut to their postingCap best impacts. search-core.js scores
 //     impact × match kind (exact > stem > synonym > prefix > one edit >
 //     two edits) × rarity, and ranks articles that match every word first.
 //  5. Only the articles shown fetch their chunk of docs/N.json: title, URL

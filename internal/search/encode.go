@@ -45,7 +45,7 @@ func readVarint(b string, i int) (v, next int, ok bool) {
 	return 0, i, false
 }
 
-// fnv1a is the 32-bit FNV-1a hash of s; search.js computes the same over
+// fnv1a is the 32-bit FNV-1a hash of s; search-core.js computes the same over
 // the UTF-8 bytes to find a numeric term's bucket.
 func fnv1a(s string) uint32 {
 	h := uint32(2166136261)

@@ -69,7 +69,7 @@ const (
 )
 
 // Format is the version of the index format, stored in the manifest; bump it
-// when search.js must change with the files. Format 2 moved the snippet text
+// when search-core.js must change with the files. Format 2 moved the snippet text
 // from text/N.json into docs/N.json.
 const Format = 2
 
@@ -302,11 +302,11 @@ func (w *shardWriter) flush() {
 	}
 }
 
-// manifest is manifest.json, the first file search.js loads. Keys are short
+// manifest is manifest.json, the first file search-core.js loads. Keys are short
 // because every reader downloads it.
 type manifest struct {
 	Format     int               `json:"format"`
-	Version    string            `json:"build"`    // content hash; search.js appends ?v=<build> to every other file
+	Version    string            `json:"build"`    // content hash; search-core.js appends ?v=<build> to every other file
 	Locale     string            `json:"locale"`   //
 	Docs       int               `json:"docs"`     // number of articles
 	Chunk      int               `json:"chunk"`    // articles per docs/N.json, each [title, url, text]
@@ -545,7 +545,7 @@ func commonAffixes(docs []Doc) (pre, suf string) {
 
 // snippetSource trims an article's text to what snippets are cut from:
 // whitespace collapsed to single spaces, at most textCap bytes, ending on a
-// word boundary, and followed by "…" when the text goes on (so search.js
+// word boundary, and followed by "…" when the text goes on (so search-core.js
 // knows the opening is not the whole article).
 func snippetSource(s string) string {
 	// Collect one byte more than fits, to tell a cut text from one that

@@ -70,7 +70,7 @@ type entry struct {
 	dfClass    int
 }
 
-// decodeDict is the Go twin of Index.decodeDict in search.js.
+// decodeDict is the Go twin of Index.decodeDict in search-core.js.
 func decodeDict(t *testing.T, raw []byte) []entry {
 	t.Helper()
 	var s string
@@ -236,7 +236,7 @@ func TestStems(t *testing.T) {
 	}
 }
 
-// TestSwedishInflectionReachable checks what search.js relies on to find
+// TestSwedishInflectionReachable checks what search-core.js relies on to find
 // "faktura" for the query "fakturor" when only "faktura" is indexed: some
 // suffix of the manifest strips the query down to faktura's stem.
 func TestSwedishInflectionReachable(t *testing.T) {
@@ -297,7 +297,7 @@ func TestSynonyms(t *testing.T) {
 	}
 }
 
-// TestRankingImpacts checks the order search.js ranks by: a title match
+// TestRankingImpacts checks the order search-core.js ranks by: a title match
 // above a heading match above a body match, and more occurrences above
 // fewer within the body.
 func TestRankingImpacts(t *testing.T) {
@@ -627,7 +627,7 @@ func BenchmarkIndex1k(b *testing.B)  { benchmarkIndex(b, 1000) }
 func BenchmarkIndex10k(b *testing.B) { benchmarkIndex(b, 10000) }
 
 // TestFixture keeps testdata/fixture (the index of testdata/fixture.json's
-// articles) current: search.js's Node tests run against it. Run
+// articles) current: search-core.js's Node tests run against it. Run
 // `go test ./internal/search -run TestFixture -update` after changing the
 // format or the articles.
 func TestFixture(t *testing.T) {

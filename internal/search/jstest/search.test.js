@@ -1,4 +1,4 @@
-// Node tests of static/js/search.js's query side, against the index that
+// Node tests of static/js/search-core.js (the query side), against the index that
 // internal/search builds from testdata/fixture.json (kept current by the Go
 // test TestFixture). Run: node --test internal/search/jstest/
 'use strict';
@@ -6,7 +6,7 @@ var test = require('node:test');
 var assert = require('node:assert');
 var fs = require('fs');
 var path = require('path');
-var core = require('../../../static/js/search.js');
+var core = require('../../../static/js/search-core.js');
 
 var fixture = path.join(__dirname, '..', 'testdata', 'fixture');
 
