@@ -5,13 +5,13 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/inexchange/helpcenter/internal/caseform"
 	"github.com/inexchange/helpcenter/internal/cases"
+	"github.com/inexchange/helpcenter/internal/cli"
 )
 
 func seed(t *testing.T, subjects ...string) string {
@@ -36,7 +36,7 @@ func TestExport(t *testing.T) {
 	db := seed(t, "first", "+SUM(A1)")
 	t.Run("json", func(t *testing.T) {
 		var out bytes.Buffer
-		if err := run(context.Background(), []string{"export", "--db", db}, &out, &out); err != nil {
+		if err := program.Exec(context.Background(), []string{"export", "--db", db}, &out, &out); err != nil {
 			t.Fatal(err)
 		}
 		var got []map[string]any
@@ -49,7 +49,7 @@ func TestExport(t *testing.T) {
 	})
 	t.Run("csv defuses formulas", func(t *testing.T) {
 		var out bytes.Buffer
-		if err := run(context.Background(), []string{"export", "--db", db, "--format", "csv"}, &out, &out); err != nil {
+		if err := program.Exec(context.Background(), []string{"export", "--db", db, "--format", "csv"}, &out, &out); err != nil {
 			t.Fatal(err)
 		}
 		rows, err := csv.NewReader(&out).ReadAll()
@@ -69,7 +69,7 @@ func TestExport(t *testing.T) {
 func TestOperatorCommands(t *testing.T) {
 	db := seed(t, "one")
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"outbox", "--db", db, "--state", "all", "--json"}, &out, &out); err != nil {
+	if err := program.Exec(context.Background(), []string{"outbox", "--db", db, "--state", "all", "--json"}, &out, &out); err != nil {
 		t.Fatal(err)
 	}
 	var jobs []cases.Job
@@ -77,11 +77,11 @@ func TestOperatorCommands(t *testing.T) {
 		t.Fatalf("outbox = %s, %v", out.String(), err)
 	}
 	out.Reset()
-	if err := run(context.Background(), []string{"retry", "--db", db, "1"}, &out, &out); err != nil || !strings.Contains(out.String(), "1 job") {
+	if err := program.Exec(context.Background(), []string{"retry", "--db", db, "1"}, &out, &out); err != nil || !strings.Contains(out.String(), "1 job") {
 		t.Errorf("retry: %v %s", err, out.String())
 	}
 	out.Reset()
-	if err := run(context.Background(), []string{"purge", "--db", db, "--older-than", "30"}, &out, &out); err != nil || !strings.Contains(out.String(), "deleted 0") {
+	if err := program.Exec(context.Background(), []string{"purge", "--db", db, "--older-than", "30"}, &out, &out); err != nil || !strings.Contains(out.String(), "deleted 0") {
 		t.Errorf("purge: %v %s", err, out.String())
 	}
 }
@@ -105,10 +105,12 @@ func TestUsageErrors(t *testing.T) {
 				t.Setenv(k, v)
 			}
 			var out bytes.Buffer
-			err := run(context.Background(), tt.args, &out, &out)
-			var ue usageError
-			if !errors.As(err, &ue) {
+			err := program.Exec(context.Background(), tt.args, &out, &out)
+			if !cli.IsUsage(err) {
 				t.Errorf("err = %v, want a usage error", err)
+			}
+			if code := program.Run(context.Background(), tt.args, &out, &out); code != 2 {
+				t.Errorf("exit %d, want 2", code)
 			}
 		})
 	}
@@ -119,10 +121,19 @@ func TestEnvironmentFlags(t *testing.T) {
 	t.Setenv("FORMHANDLER_DB", db)
 	t.Setenv("FORMHANDLER_FORMAT", "csv")
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"export"}, &out, &out); err != nil {
+	if err := program.Exec(context.Background(), []string{"export"}, &out, &out); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(out.String(), "id,name,") || !strings.Contains(out.String(), "from env") {
 		t.Errorf("export from env: %s", out.String())
+	}
+}
+
+// TestFlagsAfterArguments: retry's job ids may come before the flags.
+func TestFlagsAfterArguments(t *testing.T) {
+	db := seed(t, "one")
+	var out bytes.Buffer
+	if err := program.Exec(context.Background(), []string{"retry", "1", "--db", db}, &out, &out); err != nil || !strings.Contains(out.String(), "1 job") {
+		t.Errorf("retry 1 --db …: %v %s", err, out.String())
 	}
 }

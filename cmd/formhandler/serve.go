@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -13,10 +12,15 @@ import (
 	"time"
 
 	"github.com/inexchange/helpcenter/internal/cases"
+	"github.com/inexchange/helpcenter/internal/cli"
 )
 
+// serveCommand runs the form handler: the HTTP API, the store and the
+// delivery outbox, until SIGINT or SIGTERM.
+var serveCommand = cli.Command{Name: "serve", Run: runServe}
+
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("formhandler serve", flag.ContinueOnError)
+	fs := cli.NewFlagSet("formhandler serve", stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `address`")
 	db := fs.String("db", "", "SQLite file or postgres:// URL (required)")
 	var origins listFlag
@@ -39,14 +43,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	zendeskEmail := fs.String("zendesk-email", "", "Zendesk agent `email`")
 	zendeskToken := fs.String("zendesk-token", "", "Zendesk API `token`")
 	logFormat := fs.String("log-format", "text", "text|json")
-	if err := parseFlags(fs, args, stderr); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *db == "" {
-		return usageError{"serve: --db is required (a SQLite file path or a postgres:// URL)"}
+		return cli.Usagef("--db is required (a SQLite file path or a postgres:// URL)")
 	}
 	if *rateLimit != "on" && *rateLimit != "off" {
-		return usageError{fmt.Sprintf("serve: --rate-limit %q: use on or off", *rateLimit)}
+		return cli.Usagef("--rate-limit %q: use on or off", *rateLimit)
 	}
 	var handler slog.Handler = slog.NewTextHandler(stderr, nil)
 	if *logFormat == "json" {
@@ -66,7 +70,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	senders := map[string]cases.Sender{}
 	if *smtpHost != "" {
 		if *from == "" || *support == "" {
-			return usageError{"serve: --smtp-host needs --mail-from and --support-email"}
+			return cli.Usagef("--smtp-host needs --mail-from and --support-email")
 		}
 		mc := cases.MailConfig{Host: *smtpHost, Port: *smtpPort, Username: *smtpUser, Password: *smtpPassword, TLS: *smtpTLS, From: *from, Support: *support}
 		senders[cases.KindSupportMail] = &cases.MailSender{Config: mc, Messages: msgs, Store: store}
@@ -76,13 +80,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if *webhookURL != "" {
 		if *webhookSecret == "" {
-			return usageError{"serve: --webhook-url needs --webhook-secret"}
+			return cli.Usagef("--webhook-url needs --webhook-secret")
 		}
 		senders[cases.KindWebhook] = &cases.WebhookSender{URL: *webhookURL, Secret: *webhookSecret}
 	}
 	if *zendeskURL != "" {
 		if *zendeskEmail == "" || *zendeskToken == "" {
-			return usageError{"serve: --zendesk-url needs --zendesk-email and --zendesk-token"}
+			return cli.Usagef("--zendesk-url needs --zendesk-email and --zendesk-token")
 		}
 		senders[cases.KindZendesk] = &cases.ZendeskSender{BaseURL: *zendeskURL, Email: *zendeskEmail, Token: *zendeskToken, Store: store, Messages: msgs}
 	}

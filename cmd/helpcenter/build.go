@@ -2,24 +2,22 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
-	"os"
-	"runtime/debug"
 
+	"github.com/inexchange/helpcenter/internal/cli"
 	"github.com/inexchange/helpcenter/internal/pipeline"
 )
 
+// buildCommand builds the site into --dest, replacing it only when the
+// whole build succeeded.
+var buildCommand = cli.Command{Name: "build", Run: runBuild}
+
 func runBuild(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("build", flag.ContinueOnError)
+	fs := cli.NewFlagSet("helpcenter build", stderr)
 	var f siteFlags
-	f.register(fs)
-	if err := parse(fs, args, stderr); err != nil {
+	if err := f.parse(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
 	}
 	softMemoryLimit()
 	res, err := pipeline.Build(f.options())
@@ -37,34 +35,5 @@ func runBuild(_ context.Context, args []string, stdout, stderr io.Writer) error 
 		fmt.Fprintf(stdout, ", %d %s", n, plural(n, "warning", "warnings"))
 	}
 	fmt.Fprintln(stdout)
-	return nil
-}
-
-// buildMemoryLimit is build's soft memory limit unless GOMEMLIMIT says
-// otherwise: the garbage collector works harder as the heap nears it, so
-// a 100,000-article site builds in well under 2 GB. Small sites never
-// reach it.
-const buildMemoryLimit = 1400 << 20
-
-func softMemoryLimit() {
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(buildMemoryLimit)
-	}
-}
-
-func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	var f siteFlags
-	f.register(fs)
-	if err := parse(fs, args, stderr); err != nil {
-		return err
-	}
-	softMemoryLimit()
-	res, err := pipeline.Check(f.options())
-	if err != nil {
-		return report(stderr, err)
-	}
-	warnings(stderr, res.Warnings)
-	fmt.Fprintf(stdout, "checked %d pages in %d locales: no errors, %d %s\n", res.Pages, len(res.Site.Locales), len(res.Warnings), plural(len(res.Warnings), "warning", "warnings"))
 	return nil
 }

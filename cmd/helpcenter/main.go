@@ -6,16 +6,7 @@
 //	helpcenter new     create an article from a template
 package main
 
-import (
-	"context"
-	"errors"
-	"flag"
-	"fmt"
-	"io"
-	"os"
-	"os/signal"
-	"syscall"
-)
+import "github.com/inexchange/helpcenter/internal/cli"
 
 const usage = `helpcenter builds a customer help center from Markdown.
 
@@ -23,7 +14,7 @@ Usage:
   helpcenter build [flags]          build the site into --dest (default public/)
   helpcenter serve [flags]          preview at --addr, rebuilding and reloading as you save
   helpcenter check [flags]          report every content error without writing output
-  helpcenter new <locale>/<category>/<section>/<slug>
+  helpcenter new <locale>/<category>/<section>/<slug> [--title T] [--layout L]
                                     create an article from a template
 
 Common flags:
@@ -33,55 +24,15 @@ Common flags:
   --drafts          include articles marked draft: true
   --future          include articles scheduled for later or expired
 
-Exit status: 0 ok, 1 content errors, 2 usage errors.
-Run 'helpcenter <command> --help' for a command's flags.
+Flags go before or after the arguments. Exit status: 0 ok, 1 content
+errors, 2 usage errors. Run 'helpcenter <command> --help' for its flags.
 `
 
-// usageError marks errors in how the command was called (exit 2).
-type usageError struct{ err error }
+func main() { program.Main() }
 
-func (e usageError) Error() string { return e.err.Error() }
-func (e usageError) Unwrap() error { return e.err }
-
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
-}
-
-// commands maps a subcommand to its Run function.
-var commands = map[string]func(ctx context.Context, args []string, stdout, stderr io.Writer) error{
-	"build": runBuild,
-	"check": runCheck,
-	"new":   runNew,
-	"serve": runServe,
-}
-
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(stdout, usage)
-		if len(args) == 0 {
-			return 2
-		}
-		return 0
-	}
-	cmd, ok := commands[args[0]]
-	if !ok {
-		fmt.Fprintf(stderr, "helpcenter: unknown command %q\n\n%s", args[0], usage)
-		return 2
-	}
-	err := cmd(ctx, args[1:], stdout, stderr)
-	var ue usageError
-	switch {
-	case err == nil:
-		return 0
-	case errors.Is(err, flag.ErrHelp):
-		return 0
-	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "helpcenter %s: %v\n", args[0], err)
-		return 2
-	default:
-		fmt.Fprintf(stderr, "%v\n", err)
-		return 1
-	}
+// program is the helpcenter command: one file per subcommand.
+var program = &cli.Program{
+	Name:     "helpcenter",
+	Usage:    usage,
+	Commands: []cli.Command{buildCommand, checkCommand, newCommand, serveCommand},
 }

@@ -15,9 +15,9 @@ import (
 	"github.com/inexchange/helpcenter/internal/content"
 )
 
-// cli runs the command in-process and returns its exit status and output.
+// runCLI runs the command in-process and returns its exit status and output.
 // A panic fails the test instead of killing the test binary.
-func cli(t *testing.T, args ...string) (code int, stdout, stderr string) {
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	func() {
@@ -27,7 +27,7 @@ func cli(t *testing.T, args ...string) (code int, stdout, stderr string) {
 				code = -1
 			}
 		}()
-		code = run(context.Background(), args, &out, &errb)
+		code = program.Run(context.Background(), args, &out, &errb)
 	}()
 	return code, out.String(), errb.String()
 }
@@ -91,7 +91,7 @@ func TestUsage(t *testing.T) {
 					tt.args[i] = root
 				}
 			}
-			code, stdout, stderr := cli(t, tt.args...)
+			code, stdout, stderr := runCLI(t, tt.args...)
 			if code != tt.code {
 				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, stdout, stderr)
 			}
@@ -110,7 +110,7 @@ func TestUsage(t *testing.T) {
 }
 
 func TestHelpNamesCommandsAndExitCodes(t *testing.T) {
-	_, stdout, _ := cli(t, "--help")
+	_, stdout, _ := runCLI(t, "--help")
 	for _, want := range []string{"build", "serve", "check", "new", "--source", "--dest", "--base-url", "--drafts", "--future", "0", "1", "2"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("--help does not mention %q", want)
@@ -121,14 +121,14 @@ func TestHelpNamesCommandsAndExitCodes(t *testing.T) {
 func TestBuildAndCheck(t *testing.T) {
 	root := site(t, goodSite())
 	dest := filepath.Join(t.TempDir(), "public")
-	code, stdout, stderr := cli(t, "check", "--source", root, "--dest", dest)
+	code, stdout, stderr := runCLI(t, "check", "--source", root, "--dest", dest)
 	if code != 0 || !strings.Contains(stdout, "no errors") {
 		t.Fatalf("check: exit %d\n%s%s", code, stdout, stderr)
 	}
 	if _, err := os.Stat(dest); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("check wrote %s", dest)
 	}
-	code, stdout, stderr = cli(t, "build", "--source", root, "--dest", dest)
+	code, stdout, stderr = runCLI(t, "build", "--source", root, "--dest", dest)
 	if code != 0 {
 		t.Fatalf("build: exit %d\n%s%s", code, stdout, stderr)
 	}
@@ -156,7 +156,7 @@ func TestBaseURL(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Setenv("URL", tt.env)
 			dest := filepath.Join(t.TempDir(), "public")
-			code, _, stderr := cli(t, append([]string{"build", "--source", root, "--dest", dest}, tt.args...)...)
+			code, _, stderr := runCLI(t, append([]string{"build", "--source", root, "--dest", dest}, tt.args...)...)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
@@ -178,7 +178,7 @@ func TestContentErrorsExitOne(t *testing.T) {
 	files := goodSite()
 	root := site(t, files)
 	dest := filepath.Join(t.TempDir(), "public")
-	if code, _, stderr := cli(t, "build", "--source", root, "--dest", dest); code != 0 {
+	if code, _, stderr := runCLI(t, "build", "--source", root, "--dest", dest); code != 0 {
 		t.Fatalf("first build: exit %d: %s", code, stderr)
 	}
 	sentinel := filepath.Join(dest, "sentinel.txt")
@@ -206,7 +206,7 @@ func TestContentErrorsExitOne(t *testing.T) {
 	}
 	for _, cmd := range []string{"build", "check"} {
 		t.Run(cmd, func(t *testing.T) {
-			code, stdout, stderr := cli(t, cmd, "--source", root, "--dest", dest)
+			code, stdout, stderr := runCLI(t, cmd, "--source", root, "--dest", dest)
 			if code != 1 {
 				t.Fatalf("exit %d, want 1\nstdout: %s\nstderr: %s", code, stdout, stderr)
 			}
@@ -269,7 +269,7 @@ func snapshot(t *testing.T, dir string) map[string][]byte {
 
 func TestNew(t *testing.T) {
 	root := site(t, goodSite())
-	code, stdout, stderr := cli(t, "new", "--source", root, "en/cases/submit/close-a-case")
+	code, stdout, stderr := runCLI(t, "new", "--source", root, "en/cases/submit/close-a-case")
 	if code != 0 {
 		t.Fatalf("exit %d: %s%s", code, stdout, stderr)
 	}
@@ -293,13 +293,13 @@ func TestNew(t *testing.T) {
 
 	t.Run("drafts stay out of the build", func(t *testing.T) {
 		dest := filepath.Join(t.TempDir(), "public")
-		if code, _, stderr := cli(t, "build", "--source", root, "--dest", dest); code != 0 {
+		if code, _, stderr := runCLI(t, "build", "--source", root, "--dest", dest); code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
 		if _, err := os.Stat(filepath.Join(dest, "en/articles/close-a-case/index.html")); !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("draft published: %v", err)
 		}
-		if code, _, stderr := cli(t, "build", "--drafts", "--source", root, "--dest", dest); code != 0 {
+		if code, _, stderr := runCLI(t, "build", "--drafts", "--source", root, "--dest", dest); code != 0 {
 			t.Fatalf("--drafts: exit %d: %s", code, stderr)
 		}
 		if _, err := os.Stat(filepath.Join(dest, "en/articles/close-a-case/index.html")); err != nil {
@@ -311,7 +311,7 @@ func TestNew(t *testing.T) {
 		if err := os.WriteFile(p, []byte("my work"), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		code, _, stderr := cli(t, "new", "--source", root, "en/cases/submit/close-a-case")
+		code, _, stderr := runCLI(t, "new", "--source", root, "en/cases/submit/close-a-case")
 		if code != 1 || !strings.Contains(stderr, "already exists") {
 			t.Errorf("exit %d, stderr %q", code, stderr)
 		}
@@ -321,7 +321,7 @@ func TestNew(t *testing.T) {
 	})
 
 	t.Run("title and layout flags", func(t *testing.T) {
-		code, _, stderr := cli(t, "new", "--source", root, "--title", "Öppettider för support", "--layout", "how-to", "content/en/cases/submit/oppettider.md")
+		code, _, stderr := runCLI(t, "new", "--source", root, "--title", "Öppettider för support", "--layout", "how-to", "content/en/cases/submit/oppettider.md")
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
@@ -338,7 +338,7 @@ func TestNew(t *testing.T) {
 		{"missing locale", "de/cases/submit/x", "content/de/cases/_index.md"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			code, _, stderr := cli(t, "new", "--source", root, tt.path)
+			code, _, stderr := runCLI(t, "new", "--source", root, tt.path)
 			if code != 1 || !strings.Contains(stderr, filepath.FromSlash(tt.want)) {
 				t.Errorf("exit %d, stderr %q: want 1 and a message naming %s", code, stderr, tt.want)
 			}
@@ -355,7 +355,7 @@ func TestNewRejectsEmptyParts(t *testing.T) {
 	root := site(t, goodSite())
 	for _, p := range []string{"en/cases/submit/.md", "en/cases//submit"} {
 		t.Run(p, func(t *testing.T) {
-			code, stdout, stderr := cli(t, "new", "--source", root, p)
+			code, stdout, stderr := runCLI(t, "new", "--source", root, p)
 			if code != 2 {
 				t.Errorf("exit %d, want 2\nstdout: %s\nstderr: %s", code, stdout, stderr)
 			}
@@ -378,11 +378,41 @@ func TestNewRejectsEmptyParts(t *testing.T) {
 
 func TestMissingContentFolder(t *testing.T) {
 	root := t.TempDir()
-	code, _, stderr := cli(t, "build", "--source", root, "--dest", filepath.Join(root, "public"))
+	code, _, stderr := runCLI(t, "build", "--source", root, "--dest", filepath.Join(root, "public"))
 	if code != 1 {
 		t.Errorf("exit %d, want 1: %s", code, stderr)
 	}
 	if !strings.Contains(stderr, "--source") {
 		t.Errorf("stderr does not point at --source: %q", stderr)
+	}
+}
+
+// TestFlagsAfterArguments runs the commands as README.md writes them,
+// flags after the article path: Go's flag package alone would stop at the
+// path and report "give the article's path".
+func TestFlagsAfterArguments(t *testing.T) {
+	root := site(t, goodSite())
+	code, stdout, stderr := runCLI(t, "new", "en/cases/submit/my-article", "--title", "My article", "--source", root, "--layout", "how-to")
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+	src, err := os.ReadFile(filepath.Join(root, "content/en/cases/submit/my-article.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, errs := content.ParseFile("content/en/cases/submit/my-article.md", src)
+	if len(errs) > 0 || f.Article.Title != "My article" || f.Article.Layout != "how-to" {
+		t.Errorf("front matter %+v, errors %v", f.Article, errs)
+	}
+	dest := filepath.Join(t.TempDir(), "public")
+	if code, stdout, stderr := runCLI(t, "build", "--drafts", "--dest", dest, "--source", root); code != 0 {
+		t.Fatalf("build: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dest, "en/articles/my-article/index.html")); err != nil {
+		t.Errorf("the new draft was not built with --drafts: %v", err)
+	}
+	// A flag's missing value is still a usage error, wherever it stands.
+	if code, _, stderr := runCLI(t, "new", "en/cases/submit/other", "--title"); code != 2 || !strings.Contains(stderr, "flag needs an argument") {
+		t.Errorf("exit %d, stderr %q: want 2 and the flag package's message", code, stderr)
 	}
 }

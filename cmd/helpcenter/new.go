@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -13,28 +12,33 @@ import (
 	"strings"
 	"time"
 
+	"github.com/inexchange/helpcenter/internal/cli"
 	"github.com/inexchange/helpcenter/internal/content"
 )
 
+// newCommand creates a draft article from a template:
+// helpcenter new <locale>/<category>/<section>/<slug> [--title T] [--layout L].
+var newCommand = cli.Command{Name: "new", Run: runNew}
+
 func runNew(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fset := flag.NewFlagSet("new", flag.ContinueOnError)
+	fset := cli.NewFlagSet("helpcenter new", stderr)
 	source := fset.String("source", ".", "site root holding content/")
 	title := fset.String("title", "", "the article's title (default: from the slug)")
-	layout := fset.String("layout", "", "a typed layout: "+strings.Join(content.Layouts[1:], ", "))
-	if err := parse(fset, args, stderr); err != nil {
+	layout := fset.String("layout", "", "a typed layout: "+strings.Join(content.TypedLayouts(), ", "))
+	if err := cli.Parse(fset, args); err != nil {
 		return err
 	}
 	if fset.NArg() != 1 {
-		return usageError{errors.New("give the article's path: helpcenter new <locale>/<category>/<section>/<slug>")}
+		return cli.Usagef("give the article's path: helpcenter new <locale>/<category>/<section>/<slug>")
 	}
 	rel := strings.TrimSuffix(strings.Trim(filepath.ToSlash(fset.Arg(0)), "/"), ".md")
 	rel = strings.TrimPrefix(rel, "content/")
 	parts := strings.Split(rel, "/")
 	if len(parts) != 4 || slices.ContainsFunc(parts, func(p string) bool { return p == "" || p == "." || p == ".." }) {
-		return usageError{fmt.Errorf("%q: expected <locale>/<category>/<section>/<slug>, e.g. en/cases/submitting/attach-files", fset.Arg(0))}
+		return cli.Usagef("%q: expected <locale>/<category>/<section>/<slug>, e.g. en/cases/submitting/attach-files", fset.Arg(0))
 	}
 	if s := content.Slugify(parts[3]); s != parts[3] {
-		return usageError{fmt.Errorf("slug %q: use lowercase letters, digits and hyphens, e.g. %q", parts[3], s)}
+		return cli.Usagef("slug %q: use lowercase letters, digits and hyphens, e.g. %q", parts[3], s)
 	}
 	dir := filepath.Join(*source, content.Dir, parts[0], parts[1], parts[2])
 	for _, idx := range []string{filepath.Join(*source, content.Dir, parts[0], parts[1], "_index.md"), filepath.Join(dir, "_index.md")} {
@@ -51,12 +55,8 @@ func runNew(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "---\ntitle: %q\ndescription: \"\"\ndate: %s\nupdated: %s\ndraft: true\nlabels: []\n", *title, today, today)
 	if *layout != "" {
-		ok := false
-		for _, l := range content.Layouts[1:] {
-			ok = ok || l == *layout
-		}
-		if !ok {
-			return usageError{fmt.Errorf("unknown layout %q: known layouts are %s", *layout, strings.Join(content.Layouts[1:], ", "))}
+		if !slices.Contains(content.TypedLayouts(), *layout) {
+			return cli.Usagef("unknown layout %q: known layouts are %s", *layout, strings.Join(content.TypedLayouts(), ", "))
 		}
 		fmt.Fprintf(&b, "layout: %s\n", *layout)
 	}

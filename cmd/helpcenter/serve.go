@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,16 +14,18 @@ import (
 	"time"
 
 	"github.com/inexchange/helpcenter/internal/cases"
+	"github.com/inexchange/helpcenter/internal/cli"
 	"github.com/inexchange/helpcenter/internal/serve"
 	"github.com/inexchange/helpcenter/internal/watch"
 )
 
-// runServe builds the site into memory, serves it on --addr and rebuilds
-// what each saved change touches, telling open tabs to reload.
+// serveCommand builds the site into memory, serves it on --addr and
+// rebuilds what each saved change touches, telling open tabs to reload.
+var serveCommand = cli.Command{Name: "serve", Run: runServe}
+
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs := cli.NewFlagSet("helpcenter serve", stderr)
 	var f siteFlags
-	f.register(fs)
 	addr := fs.String("addr", "127.0.0.1:1313", "address to listen on")
 	noAPI := fs.Bool("no-api", false, "do not run the form handler at /api/*")
 	fs.Usage = func() {
@@ -33,15 +34,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			"touches and reloads open pages. --dest is ignored: serve writes nothing.\n\n")
 		fs.PrintDefaults()
 	}
-	if err := parse(fs, args, stderr); err != nil {
+	if err := f.parse(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		return usageError{fmt.Errorf("listening on %s: %w (choose another --addr)", *addr, err)}
+		return cli.Usagef("listening on %s: %w (choose another --addr)", *addr, err)
 	}
 	defer ln.Close()
 	url := "http://" + ln.Addr().String() + "/"

@@ -272,7 +272,7 @@ func (f *File) check() List {
 			known = known || l == a.Layout
 		}
 		if !known {
-			errs = append(errs, Errorf(f.Path, line("layout"), 1, ErrUnknownLayout, "known layouts: "+strings.Join(Layouts[1:], ", "), "unknown layout %q", a.Layout))
+			errs = append(errs, Errorf(f.Path, line("layout"), 1, ErrUnknownLayout, "known layouts: "+strings.Join(TypedLayouts(), ", "), "unknown layout %q", a.Layout))
 		}
 		errs = append(errs, f.checkTyped()...)
 		errs = append(errs, f.checkAliases(a.Aliases)...)
@@ -307,9 +307,9 @@ func (f *File) checkTyped() List {
 		key, layout string
 		set         bool
 	}{
-		{"requirements", "system-requirements", a.Requirements != nil},
-		{"cookies", "cookie-policy", a.Cookies != nil},
-		{"hours", "phone-hours", a.Hours != nil},
+		{"requirements", LayoutRequirements, a.Requirements != nil},
+		{"cookies", LayoutCookies, a.Cookies != nil},
+		{"hours", LayoutPhoneHours, a.Hours != nil},
 	}
 	for _, t := range typed {
 		switch {

@@ -694,7 +694,7 @@ func samePage(a, b *render.Page) bool {
 	if (a.Category == nil) != (b.Category == nil) {
 		return false
 	}
-	if a.Category != nil && a.Kind == "category" {
+	if a.Category != nil && a.Kind == render.KindCategory {
 		for i, sec := range a.Category.Sections {
 			if !sameList(sec.Articles, b.Category.Sections[i].Articles) {
 				return false

@@ -156,7 +156,7 @@ func load(opts Options, re reuse) (*Plan, error) {
 			if l == "" {
 				l = locales[0]
 			}
-			howTo := f.Article != nil && f.Article.Layout == "how-to"
+			howTo := f.Article != nil && f.Article.Layout == content.LayoutHowTo
 			return re.markdown(fmt.Sprint(tree.Settings.Settings.UnsafeHTML, l, words[l], howTo), r, f, resolve)
 		}
 	}

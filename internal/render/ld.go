@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"strconv"
 
+	"github.com/inexchange/helpcenter/internal/content"
 	"github.com/inexchange/helpcenter/internal/site"
 )
 
@@ -134,13 +135,13 @@ func howToLD(s *site.Site, p *Page) any {
 func (r *Renderer) ld(p *Page) ([]template.JS, error) {
 	s := r.Site
 	switch p.Kind {
-	case "home":
+	case KindHome:
 		return jsonLD(websiteLD(s, p.Lang))
-	case "category", "section":
+	case KindCategory, KindSection:
 		return jsonLD(breadcrumbLD(s, p))
-	case "article":
+	case KindArticle:
 		objs := []any{articleLD(s, p), breadcrumbLD(s, p)}
-		if p.Article.Layout == "how-to" {
+		if p.Article.Layout == content.LayoutHowTo {
 			objs = append(objs, howToLD(s, p))
 		}
 		return jsonLD(objs...)

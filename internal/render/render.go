@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/inexchange/helpcenter/internal/caseform"
+	"github.com/inexchange/helpcenter/internal/content"
 	"github.com/inexchange/helpcenter/internal/hours"
 	"github.com/inexchange/helpcenter/internal/site"
 	"github.com/tdewolff/minify/v2"
@@ -60,21 +61,21 @@ func (r *Renderer) Jobs() ([]Job, error) {
 	var jobs []Job
 	add := func(name string, p *Page) { jobs = append(jobs, Job{Name: name, Page: p}) }
 	def := s.DefaultLocale()
-	root := r.base(sd, def, "root", s.Settings.Title, s.Settings.Description, "/")
+	root := r.base(sd, def, KindRoot, s.Settings.Title, s.Settings.Description, "/")
 	root.Alternates = nil
 	add("index.html", root)
 	for _, l := range s.Locales {
-		home := r.base(sd, l, "home", l.Title, l.Description, l.URL)
+		home := r.base(sd, l, KindHome, l.Title, l.Description, l.URL)
 		home.Alternates = r.alternates(l, s.URLs())
 		home.FeedURL, home.FeedTitle = l.URL+"feed.xml", l.Title
 		add(l.Code+"/index.html", home)
 
-		search := r.base(sd, l, "search", r.T.T(l.Code, "search.title"), "", l.URL+"search/")
+		search := r.base(sd, l, KindSearch, r.T.T(l.Code, "search.title"), "", l.URL+"search/")
 		search.NoIndex = true
 		search.Breadcrumbs = []Link{{l.Title, l.URL}}
 		add(l.Code+"/search/index.html", search)
 
-		nf := r.base(sd, l, "404", r.T.T(l.Code, "notfound.title"), "", l.URL+"404.html")
+		nf := r.base(sd, l, KindNotFound, r.T.T(l.Code, "notfound.title"), "", l.URL+"404.html")
 		nf.NoIndex = true
 		add(l.Code+"/404.html", nf)
 		if l == def {
@@ -83,7 +84,7 @@ func (r *Renderer) Jobs() ([]Job, error) {
 		}
 
 		for _, c := range l.Categories {
-			p := r.base(sd, l, "category", c.Title, c.Description, c.URL)
+			p := r.base(sd, l, KindCategory, c.Title, c.Description, c.URL)
 			p.Category = c
 			p.Breadcrumbs = []Link{{l.Title, l.URL}}
 			p.Alternates = r.alternates(l, c.URLs())
@@ -93,7 +94,7 @@ func (r *Renderer) Jobs() ([]Job, error) {
 			if sec.Category == nil {
 				continue
 			}
-			p := r.base(sd, l, "section", sec.Title, sec.Description, sec.URL)
+			p := r.base(sd, l, KindSection, sec.Title, sec.Description, sec.URL)
 			p.Section, p.Category = sec, sec.Category
 			p.Breadcrumbs = []Link{{l.Title, l.URL}, {sec.Category.Title, sec.Category.URL}}
 			p.Alternates = r.alternates(l, sec.URLs())
@@ -108,7 +109,7 @@ func (r *Renderer) Jobs() ([]Job, error) {
 			add(trim(a.URL)+"index.html", p)
 		}
 		for _, lb := range l.Labels {
-			p := r.base(sd, l, "label", lb.Name, "", lb.URL)
+			p := r.base(sd, l, KindLabel, lb.Name, "", lb.URL)
 			p.Label = lb
 			p.Breadcrumbs = []Link{{l.Title, l.URL}}
 			add(trim(lb.URL)+"index.html", p)
@@ -152,7 +153,7 @@ func (r *Renderer) alternates(cur *site.Locale, urls map[string]string) []Altern
 
 func (r *Renderer) articlePage(sd *SiteData, a *site.Article) (*Page, error) {
 	l := a.Locale
-	p := r.base(sd, l, "article", a.Title, a.Description, a.URL)
+	p := r.base(sd, l, KindArticle, a.Title, a.Description, a.URL)
 	if a.Description == "" {
 		p.Description = excerpt(a.Summary, 160)
 	}
@@ -162,9 +163,9 @@ func (r *Renderer) articlePage(sd *SiteData, a *site.Article) (*Page, error) {
 	p.SectionArticles, p.MoreInSection = sectionWindow(a)
 	p.FeedURL, p.FeedTitle = a.Section.FeedURL, a.Section.Title
 	switch a.Layout {
-	case "case-form":
+	case content.LayoutCaseForm:
 		p.CaseFields = caseform.Fields
-	case "phone-hours":
+	case content.LayoutPhoneHours:
 		if a.Front.Hours != nil {
 			v, err := hours.NewView(*a.Front.Hours, r.Now)
 			if err != nil {
@@ -255,7 +256,7 @@ func (r *Renderer) RenderAll(jobs []Job, out Output) []error {
 			var buf bytes.Buffer
 			for i := range next {
 				data, err := r.RenderPage(jobs[i], &buf)
-				if r.Release && jobs[i].Page.Article != nil && jobs[i].Page.Kind == "article" {
+				if r.Release && jobs[i].Page.Article != nil && jobs[i].Page.Kind == KindArticle {
 					jobs[i].Page.Article.HTML = ""
 				}
 				if err == nil {

@@ -17,9 +17,22 @@ import (
 	"github.com/inexchange/helpcenter/internal/site"
 )
 
-// Kinds are the page templates a layouts folder provides, one file each
-// (layouts/<kind>.html defining "main"), wrapped by layouts/base.html.
-var Kinds = []string{"home", "category", "section", "article", "label", "search", "404", "root"}
+// The page kinds: Page.Kind, and the page templates a layouts folder
+// provides, one file each (layouts/<kind>.html defining "main"), wrapped
+// by layouts/base.html.
+const (
+	KindHome     = "home"     // a locale's home, /<locale>/
+	KindCategory = "category" // /<locale>/categories/<slug>/
+	KindSection  = "section"  // /<locale>/sections/<slug>/
+	KindArticle  = "article"  // /<locale>/articles/<slug>/
+	KindLabel    = "label"    // /<locale>/labels/<label>/
+	KindSearch   = "search"   // /<locale>/search/
+	KindNotFound = "404"      // /<locale>/404.html and /404.html
+	KindRoot     = "root"     // the language chooser, /index.html
+)
+
+// Kinds lists every page kind.
+var Kinds = []string{KindHome, KindCategory, KindSection, KindArticle, KindLabel, KindSearch, KindNotFound, KindRoot}
 
 // Strings are the UI strings of one locale: key → text.
 type Strings map[string]string

@@ -186,11 +186,11 @@ func (g *graph) structure(tree *content.Tree, st *content.Settings) {
 		s.Articles[f.Rel] = art
 		g.pages[f.Rel] = linkTarget{url: art.URL, file: f, doc: func() *markdown.Doc { return art.doc }}
 		switch a.Layout {
-		case "system-requirements":
+		case content.LayoutRequirements:
 			g.single(&l.Requirements, art)
-		case "case-form":
+		case content.LayoutCaseForm:
 			g.single(&l.CaseForm, art)
-		case "phone-hours":
+		case content.LayoutPhoneHours:
 			g.single(&l.PhoneHours, art)
 		}
 	}
@@ -351,7 +351,7 @@ func (g *graph) render() {
 		}
 		for _, a := range l.Articles {
 			r := r
-			if a.Layout == "how-to" {
+			if a.Layout == content.LayoutHowTo {
 				r = howTo[l.Code]
 			}
 			jobs = append(jobs, job{a.File, r, func(d *markdown.Doc) {

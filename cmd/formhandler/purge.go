@@ -1,0 +1,36 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/inexchange/helpcenter/internal/cli"
+)
+
+// purgeCommand deletes the cases older than --older-than days.
+var purgeCommand = cli.Command{Name: "purge", Run: runPurge}
+
+func runPurge(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := cli.NewFlagSet("formhandler purge", stderr)
+	db := fs.String("db", "", "SQLite file or postgres:// URL")
+	days := fs.Int("older-than", 0, "delete cases older than this many `days`")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *days <= 0 {
+		return cli.Usagef("--older-than DAYS is required and must be positive")
+	}
+	store, err := openDB(*db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	n, err := store.DeleteCasesBefore(ctx, time.Now().AddDate(0, 0, -*days))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "deleted %d case(s) older than %d days\n", n, *days)
+	return nil
+}
