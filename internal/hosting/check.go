@@ -172,7 +172,7 @@ func (rs *Rules) checkRedirects(files FileSet) content.List {
 				"the rule %s never applies: Netlify knows no condition %s", b, strings.Join(keys, ", ")))
 			continue
 		case len(b.Conditions.Role) > 0:
-			out = append(out, conflict(b.Pos, true, "", "the rule %s needs Netlify Identity roles, which the preview and the tests do not have: they treat it as not matching", b))
+			out = append(out, conflict(b.Pos, true, "", "the rule %s needs Netlify Identity roles, which the preview and the tests do not have: they answer 404, as Netlify does to a visitor without the role", b))
 		}
 		if selfRedirect(b) {
 			out = append(out, conflict(b.Pos, false, "point the rule somewhere else or remove it",
@@ -226,7 +226,7 @@ func coveredBy(earlier []*Redirect, b *Redirect) *Redirect {
 }
 
 func covers(a, b *Redirect) bool {
-	if len(a.Conditions.Other) > 0 || len(a.Conditions.Role) > 0 || selfRedirect(a) {
+	if len(a.Conditions.Other) > 0 || selfRedirect(a) {
 		return false // a never matches
 	}
 	if !strings.EqualFold(a.host(), b.host()) || !(a.Force || !b.Force) {

@@ -33,7 +33,8 @@
 //     value, or the nf_lang cookie ("sv" takes "sv-SE"); Country against
 //     the nf_country cookie, else (the preview has no GeoIP) the region
 //     of that first language; Cookie against the cookie names sent.
-//     Role conditions need Netlify Identity and never match here; a
+//     A rule with a Role condition answers 404 here, as Netlify answers
+//     a visitor without the role (the model has no Netlify Identity); a
 //     condition Netlify does not know never matches. A rule that
 //     redirects a path to itself is ignored.
 //   - A rule that is not forced yields to a published file at the path

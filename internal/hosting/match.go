@@ -216,9 +216,8 @@ func rawQuery(q string) map[string]string {
 }
 
 func (c Conditions) match(req Request) bool {
-	if len(c.Other) > 0 || len(c.Role) > 0 {
-		// Netlify knows no other conditions; roles need Netlify Identity.
-		return false
+	if len(c.Other) > 0 {
+		return false // Netlify knows no other conditions
 	}
 	if len(c.Language) > 0 && !anyLanguage(c.Language, req.Language) {
 		return false

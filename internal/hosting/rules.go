@@ -67,7 +67,9 @@ type Conditions struct {
 	// Country holds ISO 3166 codes matched against the reader's country
 	// (the nf_country cookie, else GeoIP on Netlify).
 	Country []string
-	// Role holds Netlify Identity roles (the model cannot check them).
+	// Role holds Netlify Identity roles. The model has no Identity: a
+	// rule with roles matches and answers 404, as Netlify answers a
+	// visitor without the role.
 	Role []string
 	// Cookie holds cookie names, any of which present matches.
 	Cookie []string
@@ -287,8 +289,9 @@ func parseRedirectLine(line string) (rawRedirect, error) {
 			return r, errors.New(`the destination path/URL must start with "/", "http:" or "https:"`)
 		}
 		for _, q := range parts[:toAt] {
-			k, v := parsePair(q)
-			r.query[k] = v
+			if k, v, ok := parsePair(q); ok {
+				r.query[k] = v
+			}
 		}
 		r.to, r.hasTo = parts[toAt], true
 		rest = parts[toAt+1:]
@@ -302,7 +305,10 @@ func parseRedirectLine(line string) (rawRedirect, error) {
 			r.status = st // rejected by normalization, as Netlify does
 		}
 		for _, c := range rest[1:] {
-			k, v := parsePair(c)
+			k, v, ok := parsePair(c)
+			if !ok {
+				continue // no value: Netlify's parser drops the pair
+			}
 			if k == "Sign" || k == "signed" {
 				r.signed = v
 				continue
@@ -314,13 +320,13 @@ func parseRedirectLine(line string) (rawRedirect, error) {
 }
 
 // parsePair splits key=value as Netlify's parser does: the value ends at
-// a second "=".
-func parsePair(s string) (string, string) {
+// a second "="; a pair without "=" has no value (ok false).
+func parsePair(s string) (key, value string, ok bool) {
 	parts := strings.Split(s, "=")
 	if len(parts) == 1 {
-		return parts[0], ""
+		return parts[0], "", false
 	}
-	return parts[0], parts[1]
+	return parts[0], parts[1], true
 }
 
 // jsParseInt is JavaScript's Number.parseInt(s): leading whitespace, a
@@ -413,23 +419,30 @@ func normalizeRedirect(raw rawRedirect, pos Pos) (*Redirect, error) {
 	if strings.HasPrefix(fromPath, "/.netlify") {
 		return nil, errors.New(`"path" field must not start with "/.netlify"`)
 	}
-	for k, v := range raw.conditions {
+	// Language, Country and Role may be written in lower case; the lower
+	// case key wins when both are given, as in Netlify's parser.
+	keys := make([]string, 0, len(raw.conditions))
+	for k := range raw.conditions {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // capitalized keys sort first
+	for _, k := range keys {
 		var vals []string
-		switch v := v.(type) {
+		switch v := raw.conditions[k].(type) {
 		case string:
 			vals = splitList(v)
 		case []string:
 			vals = v
 		}
-		switch strings.ToLower(k) {
-		case "language":
-			r.Conditions.Language = append(r.Conditions.Language, vals...)
-		case "country":
-			r.Conditions.Country = append(r.Conditions.Country, vals...)
-		case "role":
-			r.Conditions.Role = append(r.Conditions.Role, vals...)
-		case "cookie":
-			r.Conditions.Cookie = append(r.Conditions.Cookie, vals...)
+		switch k {
+		case "Language", "language":
+			r.Conditions.Language = vals
+		case "Country", "country":
+			r.Conditions.Country = vals
+		case "Role", "role":
+			r.Conditions.Role = vals
+		case "Cookie":
+			r.Conditions.Cookie = vals
 		default:
 			if r.Conditions.Other == nil {
 				r.Conditions.Other = map[string]string{}

@@ -115,6 +115,12 @@ func (rs *Rules) apply(r *Redirect, to string, req Request, files Files) Answer 
 	status := r.EffectiveStatus()
 	a := Answer{Status: status, Rule: r}
 	switch {
+	case len(r.Conditions.Role) > 0:
+		// No Netlify Identity here: the answer to a visitor without the role.
+		a.Status = http.StatusNotFound
+		if files.Has("404.html") {
+			a.File = "404.html"
+		}
 	case isURL(to) && !redirects(status):
 		a.Proxy = to
 		return a
