@@ -11,7 +11,16 @@
 // A Store is either an embedded SQLite file ([OpenSQLite], WAL, synchronous
 // commits grouped so concurrent requests share one fsync) or PostgreSQL
 // ([OpenPostgres]) for several handlers behind a load balancer; both run
-// the same SQL through one implementation with a small dialect.
+// the same SQL through one implementation with a small dialect. Each
+// store's schema is a numbered list of migrations (migrations/<dialect>/
+// NNNN_name.sql, see migrate.go), applied when a store is opened, under a
+// lock, one transaction per step, and recorded in schema_migrations; a
+// database newer than the binary is refused ([ErrSchemaTooNew]). A new
+// table is one new numbered file in each dialect's folder.
+//
+// Request bodies are limited by kind ([BodyLimits]): urlencoded and JSON
+// cases 64 KiB, votes 4 KiB, and only multipart cases get room for
+// attachments, with a memory budget shared by all uploads in flight.
 //
 // Senders deliver one kind of job each: [MailSender] (support mail and the
 // requester's confirmation, over SMTP), [WebhookSender] (JSON signed with

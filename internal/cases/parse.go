@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,11 +12,12 @@ import (
 	"github.com/inexchange/helpcenter/internal/caseform"
 )
 
-// errUnsupportedType is returned for a body that is neither a form nor JSON.
-var errUnsupportedType = errors.New("unsupported content type: send application/x-www-form-urlencoded, multipart/form-data or application/json")
-
 // errBadBody is returned for a body that cannot be parsed.
 var errBadBody = errors.New("malformed request body")
+
+// errFieldTooLong is returned for a multipart text field over
+// maxFieldBytes.
+var errFieldTooLong = errors.New("text field too long")
 
 // maxFieldBytes bounds one text value, well above any field's MaxLen.
 const maxFieldBytes = 64 << 10
@@ -30,21 +30,18 @@ type submission struct {
 	fileErr string
 }
 
-// parseSubmission reads a case or feedback body of any of the accepted
-// types. Attachments are read only from multipart bodies, each checked by
-// caseform.CheckAttachment. The body must already be limited with
-// http.MaxBytesReader; a *http.MaxBytesError is returned as is.
-func parseSubmission(r *http.Request) (*submission, error) {
-	ct, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil {
-		return nil, errUnsupportedType
-	}
+// parseSubmission reads a case or feedback body of media type ct (one of
+// the accepted types, with its parameters). Attachments are read only from
+// multipart bodies, each checked by caseform.CheckAttachment. The body
+// must already be limited with http.MaxBytesReader; a *http.MaxBytesError
+// is returned wrapped, so errors.As finds it.
+func parseSubmission(r *http.Request, ct string, params map[string]string) (*submission, error) {
 	sub := &submission{values: caseform.Values{}}
 	switch ct {
 	case "application/x-www-form-urlencoded":
 		data, err := io.ReadAll(r.Body)
 		if err != nil {
-			return nil, err
+			return nil, wrapBodyErr(err)
 		}
 		form, err := url.ParseQuery(string(data))
 		if err != nil {
@@ -60,11 +57,7 @@ func parseSubmission(r *http.Request) (*submission, error) {
 		dec := json.NewDecoder(r.Body)
 		dec.UseNumber()
 		if err := dec.Decode(&raw); err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				return nil, err
-			}
-			return nil, fmt.Errorf("%w: %v", errBadBody, err)
+			return nil, wrapBodyErr(err)
 		}
 		for k, v := range raw {
 			switch v := v.(type) {
@@ -83,16 +76,16 @@ func parseSubmission(r *http.Request) (*submission, error) {
 		if params["boundary"] == "" {
 			return nil, fmt.Errorf("%w: multipart body without boundary", errBadBody)
 		}
-		if err := parseMultipart(r, params["boundary"], sub); err != nil {
+		if err := parseMultipart(r, sub); err != nil {
 			return nil, err
 		}
 	default:
-		return nil, errUnsupportedType
+		return nil, fmt.Errorf("%w: unsupported content type %q", errBadBody, ct)
 	}
 	return sub, nil
 }
 
-func parseMultipart(r *http.Request, boundary string, sub *submission) error {
+func parseMultipart(r *http.Request, sub *submission) error {
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return fmt.Errorf("%w: %v", errBadBody, err)
@@ -104,11 +97,7 @@ func parseMultipart(r *http.Request, boundary string, sub *submission) error {
 			return nil
 		}
 		if err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				return err
-			}
-			return fmt.Errorf("%w: %v", errBadBody, err)
+			return wrapBodyErr(err)
 		}
 		name := part.FormName()
 		if part.FileName() == "" && name != caseform.Attachments {
@@ -117,7 +106,7 @@ func parseMultipart(r *http.Request, boundary string, sub *submission) error {
 				return wrapBodyErr(err)
 			}
 			if len(data) > maxFieldBytes {
-				return fmt.Errorf("%w: field %q is too long", errBadBody, name)
+				return fmt.Errorf("%w: %q is over %d bytes", errFieldTooLong, name, maxFieldBytes)
 			}
 			if _, dup := sub.values[name]; !dup {
 				sub.values[name] = string(data)
@@ -150,10 +139,12 @@ func parseMultipart(r *http.Request, boundary string, sub *submission) error {
 	}
 }
 
+// wrapBodyErr marks a read or parse error as a malformed body, keeping a
+// *http.MaxBytesError findable.
 func wrapBodyErr(err error) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return err
+		return fmt.Errorf("read body: %w", err)
 	}
 	return fmt.Errorf("%w: %v", errBadBody, err)
 }

@@ -43,9 +43,9 @@ type Config struct {
 	// NetlifySecret, if set, requires every API request to carry a valid
 	// X-Nf-Sign header signed with it (Netlify's signed proxy redirects).
 	NetlifySecret string
-	// MaxBodyBytes bounds a request body (default: room for the largest
-	// allowed attachments plus 1 MiB).
-	MaxBodyBytes int64
+	// BodyLimits bound request bodies by kind (urlencoded and JSON cases,
+	// multipart cases with files, votes) and the memory uploads may hold.
+	BodyLimits BodyLimits
 	// Logger receives structured logs (default slog.Default()).
 	Logger *slog.Logger
 }
@@ -75,6 +75,7 @@ type Server struct {
 	cases     *limiter
 	emails    *limiter
 	votes     *limiter
+	bodies    *bodyReader
 	handler   http.Handler
 }
 
@@ -88,15 +89,12 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	if cfg.MaxBodyBytes <= 0 {
-		f, _ := caseform.Lookup(caseform.Attachments)
-		cfg.MaxBodyBytes = int64(f.MaxFiles)*f.MaxFileSize + 1<<20
-	}
+	cfg.BodyLimits = cfg.BodyLimits.withDefaults()
 	msgs, err := LoadMessages()
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, msgs: msgs, metrics: NewMetrics(), log: cfg.Logger, store: cfg.Store}
+	s := &Server{cfg: cfg, msgs: msgs, metrics: NewMetrics(), log: cfg.Logger, store: cfg.Store, bodies: newBodyReader(cfg.BodyLimits)}
 	if s.store == nil {
 		if s.store, err = Open(cfg.DB); err != nil {
 			return nil, err
@@ -124,7 +122,8 @@ func NewServer(cfg Config) (*Server, error) {
 		}
 	}
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.fail(w, r, http.StatusForbidden, "cases.error.forbidden", nil)
+		s.log.Info("rejected cross-origin request", "origin", r.Header.Get("Origin"), "sec_fetch_site", r.Header.Get("Sec-Fetch-Site"), "path", r.URL.Path)
+		s.fail(w, r, http.StatusForbidden, nil, msgForbidden)
 	}))
 	api := http.NewServeMux()
 	b := cfg.BasePath
@@ -132,6 +131,14 @@ func NewServer(cfg Config) (*Server, error) {
 	api.HandleFunc("GET "+b+"/cases/{id}", s.getConfirmation)
 	api.HandleFunc("POST "+b+"/feedback", s.postFeedback)
 	api.HandleFunc("GET "+b+"/feedback", s.getFeedback)
+	// Everything else under the API gets a localized 405 or 404 rather
+	// than the mux's plain-text one.
+	api.HandleFunc(b+"/cases", s.methodNotAllowed("POST"))
+	api.HandleFunc(b+"/cases/{id}", s.methodNotAllowed("GET, HEAD"))
+	api.HandleFunc(b+"/feedback", s.methodNotAllowed("GET, HEAD, POST"))
+	api.HandleFunc(b+"/", func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, http.StatusNotFound, nil, msgNotFound)
+	})
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /metrics", s.serveMetrics)
@@ -197,7 +204,7 @@ func (s *Server) verifyProxy(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := verifyNetlifySignature(r.Header.Get("X-Nf-Sign"), s.cfg.NetlifySecret, time.Now()); err != nil {
 			s.log.Warn("rejected request not signed by the proxy", "err", err, "client", r.RemoteAddr, "path", r.URL.Path)
-			s.fail(w, r, http.StatusForbidden, "cases.error.forbidden", nil)
+			s.fail(w, r, http.StatusForbidden, nil, msgForbidden)
 			return
 		}
 		h.ServeHTTP(w, r)
@@ -233,18 +240,32 @@ type fieldError struct {
 	Message string `json:"message"`
 }
 
-// fail answers an error: JSON {"error": {...}} or an HTML page. The client
-// sees only the localized message; callers log the cause.
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, code int, key string, extra http.Header) {
+// fail answers an error with the message key (formatted with args) in
+// the reader's language: JSON {"error": {"key", "message"}} for scripts,
+// else an HTML page. The client sees only the localized message; callers
+// log the cause.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, code int, extra http.Header, key string, args ...any) {
 	for k, v := range extra {
 		w.Header()[k] = v
 	}
 	locale := s.msgs.Negotiate(r.URL.Query().Get("locale"), r.Header.Get("Accept-Language"))
+	msg := s.msgs.T(locale, key, args...)
 	if wantsJSON(r) {
-		writeJSON(w, code, map[string]any{"error": fieldError{Key: key, Message: s.msgs.T(locale, key)}})
+		writeJSON(w, code, map[string]any{"error": fieldError{Key: key, Message: msg}})
 		return
 	}
-	s.render(w, code, &page{msgs: s.msgs, Locale: locale, Title: s.msgs.T(locale, "cases.error.page_title"), Message: s.msgs.T(locale, key)})
+	s.render(w, code, &page{msgs: s.msgs, Locale: locale, Title: s.msgs.T(locale, s.failTitle(r, code)), Message: msg})
+}
+
+// failTitle is the key of an error page's title: what did not happen.
+func (s *Server) failTitle(r *http.Request, code int) string {
+	switch {
+	case code == http.StatusNotFound || code == http.StatusMethodNotAllowed:
+		return "cases.error.not_found_title"
+	case strings.HasPrefix(r.URL.Path, s.cfg.BasePath+"/feedback"):
+		return "cases.feedback.page_title"
+	}
+	return "cases.error.page_title"
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
@@ -254,23 +275,67 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// bodyError answers a body that could not be read.
-func (s *Server) bodyError(w http.ResponseWriter, r *http.Request, err error) {
-	var mbe *http.MaxBytesError
-	switch {
-	case errors.As(err, &mbe):
-		s.fail(w, r, http.StatusRequestEntityTooLarge, "cases.error.too_large", nil)
-	case errors.Is(err, errUnsupportedType):
-		s.fail(w, r, http.StatusUnsupportedMediaType, "cases.error.server", nil)
-	default:
-		s.log.Info("unreadable request body", "err", err, "path", r.URL.Path)
-		s.fail(w, r, http.StatusBadRequest, "cases.error.invalid_text", nil)
+// Message keys of the answers that are not about one field.
+const (
+	msgForbidden        = "cases.error.forbidden"
+	msgServer           = "cases.error.server"
+	msgNotFound         = "cases.error.not_found"
+	msgNoCase           = "cases.error.no_case"
+	msgMethod           = "cases.error.method"
+	msgRateLimited      = "cases.error.rate_limited"       // %s: how long to wait
+	msgRateLimitedEmail = "cases.error.rate_limited_email" // %s: how long to wait
+	msgVoteRateLimited  = "cases.feedback.rate_limited"    // %s: how long to wait
+	msgVoteInvalid      = "cases.feedback.invalid"
+	msgVoteFailed       = "cases.feedback.failed"
+	msgCountsFailed     = "cases.feedback.counts_failed"
+	msgBadArticle       = "cases.feedback.bad_article"
+)
+
+// readBody parses the request body, answering the client itself when the
+// body cannot be taken (ok false). Call release when done with sub.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, feedback bool) (sub *submission, release func(), ok bool) {
+	sub, release, err := s.bodies.read(w, r, feedback)
+	if err == nil {
+		return sub, release, true
 	}
+	var ce *clientError
+	if !errors.As(err, &ce) {
+		ce = &clientError{code: http.StatusBadRequest, key: msgUnreadable, err: err}
+	}
+	var extra http.Header
+	if ce.code == http.StatusServiceUnavailable {
+		extra = http.Header{"Retry-After": {"30"}}
+	}
+	s.log.Info("refused request body", "status", ce.code, "err", ce.err, "path", r.URL.Path, "content_type", r.Header.Get("Content-Type"), "content_length", r.ContentLength)
+	s.fail(w, r, ce.code, extra, ce.key, ce.args...)
+	return nil, release, false
 }
 
-func (s *Server) rateLimited(w http.ResponseWriter, r *http.Request, wait time.Duration) {
-	s.fail(w, r, http.StatusTooManyRequests, "cases.error.rate_limited",
-		http.Header{"Retry-After": {strconv.Itoa(retryAfterSeconds(wait))}})
+// rateLimited answers 429 with Retry-After and a message (key) that says
+// which limit was hit and how long to wait.
+func (s *Server) rateLimited(w http.ResponseWriter, r *http.Request, key string, wait time.Duration) {
+	locale := s.msgs.Negotiate(r.URL.Query().Get("locale"), r.Header.Get("Accept-Language"))
+	s.fail(w, r, http.StatusTooManyRequests, http.Header{"Retry-After": {strconv.Itoa(retryAfterSeconds(wait))}},
+		key, s.waitText(locale, wait))
+}
+
+// waitText says how long to wait, roughly: "a moment", "a minute" or
+// "N minutes".
+func (s *Server) waitText(locale string, d time.Duration) string {
+	switch {
+	case d <= 10*time.Second:
+		return s.msgs.T(locale, "cases.wait.moment")
+	case d <= time.Minute:
+		return s.msgs.T(locale, "cases.wait.minute")
+	}
+	return s.msgs.T(locale, "cases.wait.minutes", int((d+time.Minute-1)/time.Minute))
+}
+
+// methodNotAllowed answers 405 for a known address with the wrong method.
+func (s *Server) methodNotAllowed(allow string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, http.StatusMethodNotAllowed, http.Header{"Allow": {allow}}, msgMethod)
+	}
 }
 
 // articleFromReferer is the no-JS fallback for the article field: the
@@ -289,14 +354,13 @@ func (s *Server) postCase(w http.ResponseWriter, r *http.Request) {
 	now := time.Now()
 	if !s.cfg.RateLimits.Off {
 		if ok, wait := s.cases.allow(client, now); !ok {
-			s.rateLimited(w, r, wait)
+			s.rateLimited(w, r, msgRateLimited, wait)
 			return
 		}
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
-	sub, err := parseSubmission(r)
-	if err != nil {
-		s.bodyError(w, r, err)
+	sub, release, ok := s.readBody(w, r, false)
+	defer release()
+	if !ok {
 		return
 	}
 	spam := sub.values[caseform.Honeypot] != ""
@@ -324,7 +388,7 @@ func (s *Server) postCase(w http.ResponseWriter, r *http.Request) {
 	}
 	if !s.cfg.RateLimits.Off && !spam {
 		if ok, wait := s.emails.allow(strings.ToLower(values[caseform.Email]), now); !ok {
-			s.rateLimited(w, r, wait)
+			s.rateLimited(w, r, msgRateLimitedEmail, wait)
 			return
 		}
 	}
@@ -332,7 +396,7 @@ func (s *Server) postCase(w http.ResponseWriter, r *http.Request) {
 	id, existed, err := s.store.CreateCase(r.Context(), c, s.kinds)
 	if err != nil {
 		s.log.Error("store case", "err", err, "client", client)
-		s.fail(w, r, http.StatusServiceUnavailable, "cases.error.server", http.Header{"Retry-After": {"5"}})
+		s.fail(w, r, http.StatusServiceUnavailable, http.Header{"Retry-After": {"5"}}, msgServer)
 		return
 	}
 	switch {
@@ -398,12 +462,12 @@ func (s *Server) getConfirmation(w http.ResponseWriter, r *http.Request) {
 	locale := s.msgs.Negotiate(r.URL.Query().Get("locale"), r.Header.Get("Accept-Language"))
 	c, err := s.store.Case(r.Context(), r.PathValue("id"))
 	if errors.Is(err, ErrNotFound) {
-		http.NotFound(w, r)
+		s.fail(w, r, http.StatusNotFound, nil, msgNoCase)
 		return
 	}
 	if err != nil {
 		s.log.Error("read case for confirmation", "err", err)
-		s.fail(w, r, http.StatusServiceUnavailable, "cases.error.server", nil)
+		s.fail(w, r, http.StatusServiceUnavailable, http.Header{"Retry-After": {"5"}}, msgServer)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
@@ -420,26 +484,25 @@ func (s *Server) postFeedback(w http.ResponseWriter, r *http.Request) {
 	client := clientAddr(r, s.cfg.TrustedProxyHeader)
 	if !s.cfg.RateLimits.Off {
 		if ok, wait := s.votes.allow(client, time.Now()); !ok {
-			s.rateLimited(w, r, wait)
+			s.rateLimited(w, r, msgVoteRateLimited, wait)
 			return
 		}
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	sub, err := parseSubmission(r)
-	if err != nil {
-		s.bodyError(w, r, err)
+	sub, release, ok := s.readBody(w, r, true)
+	defer release()
+	if !ok {
 		return
 	}
 	article := strings.TrimSpace(sub.values["article"])
 	vote := sub.values["helpful"]
 	helpful := vote == "yes"
 	if (vote != "yes" && vote != "no") || !validArticle(article) {
-		s.fail(w, r, http.StatusUnprocessableEntity, "cases.feedback.failed", nil)
+		s.fail(w, r, http.StatusUnprocessableEntity, nil, msgVoteInvalid)
 		return
 	}
 	if err := s.store.AddFeedback(r.Context(), article, helpful); err != nil {
 		s.log.Error("store feedback", "err", err)
-		s.fail(w, r, http.StatusServiceUnavailable, "cases.feedback.failed", nil)
+		s.fail(w, r, http.StatusServiceUnavailable, http.Header{"Retry-After": {"5"}}, msgVoteFailed)
 		return
 	}
 	s.metrics.votes.Add(1)
@@ -458,13 +521,13 @@ func (s *Server) postFeedback(w http.ResponseWriter, r *http.Request) {
 func (s *Server) getFeedback(w http.ResponseWriter, r *http.Request) {
 	article := r.URL.Query().Get("article")
 	if !validArticle(article) {
-		writeJSON(w, http.StatusBadRequest, map[string]any{"error": fieldError{Key: "cases.error.invalid_text", Message: "article must be a site path such as /en/articles/x/"}})
+		s.fail(w, r, http.StatusBadRequest, nil, msgBadArticle)
 		return
 	}
 	fc, err := s.store.Feedback(r.Context(), article)
 	if err != nil {
 		s.log.Error("read feedback", "err", err)
-		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"error": fieldError{Key: "cases.error.server", Message: s.msgs.T(DefaultLocale, "cases.error.server")}})
+		s.fail(w, r, http.StatusServiceUnavailable, http.Header{"Retry-After": {"5"}}, msgCountsFailed)
 		return
 	}
 	writeJSON(w, http.StatusOK, fc)

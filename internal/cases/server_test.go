@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -21,6 +22,9 @@ func newTestServer(t *testing.T, cfg Config) (*Server, *httptest.Server) {
 	t.Helper()
 	if cfg.Store == nil {
 		cfg.Store = openTestSQLite(t)
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	srv, err := NewServer(cfg)
 	if err != nil {
@@ -449,11 +453,12 @@ func FuzzParseSubmission(f *testing.F) {
 	f.Add(formType, validForm().Encode())
 	f.Add("application/json", `{"name":"A","email":"a@b.se","helpful":true,"n":1}`)
 	f.Add("multipart/form-data; boundary=X", "--X\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nAnna\r\n--X\r\nContent-Disposition: form-data; name=\"attachments\"; filename=\"a.png\"\r\n\r\n\x89PNG\r\n\x1a\n\r\n--X--\r\n")
+	bodies := newBodyReader(BodyLimits{Multipart: 1 << 20})
 	f.Fuzz(func(t *testing.T, ctype, body string) {
 		req := httptest.NewRequest(http.MethodPost, "/api/cases", strings.NewReader(body))
 		req.Header.Set("Content-Type", ctype)
-		req.Body = http.MaxBytesReader(httptest.NewRecorder(), req.Body, 1<<20)
-		sub, err := parseSubmission(req)
+		sub, release, err := bodies.read(httptest.NewRecorder(), req, false)
+		release()
 		if err != nil {
 			return
 		}

@@ -17,8 +17,9 @@ import (
 
 // dialect holds what differs between the SQL databases sqlStore runs on.
 type dialect struct {
-	name   string
-	schema []string
+	name string
+	// schemaLock is held around a migration run (see migrate).
+	schemaLock lockFunc
 	// dollar rewrites ? placeholders to $1, $2 … (PostgreSQL).
 	dollar bool
 	// lockClause is appended to the job-claiming subquery.
@@ -31,6 +32,7 @@ type dialect struct {
 // sqlStore implements Store on database/sql.
 type sqlStore struct {
 	d      dialect
+	schema SchemaState
 	w      *sql.DB // writes
 	r      *sql.DB // reads
 	queue  chan *writeOp
@@ -47,12 +49,12 @@ type writeOp struct {
 
 func newSQLStore(d dialect, w, r *sql.DB) (*sqlStore, error) {
 	s := &sqlStore{d: d, w: w, r: r}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	for _, stmt := range d.schema {
-		if _, err := w.ExecContext(ctx, stmt); err != nil {
-			return nil, fmt.Errorf("create %s schema: %w (statement %.60q)", d.name, err, stmt)
-		}
+	ms, err := loadMigrations(migrationFiles, "migrations/"+d.name)
+	if err != nil {
+		return nil, err
+	}
+	if s.schema, err = migrate(context.Background(), w, d.schemaLock, ms, s.q); err != nil {
+		return nil, fmt.Errorf("migrate %s schema: %w", d.name, err)
 	}
 	if d.groupCommit {
 		s.queue = make(chan *writeOp, 1024)
@@ -63,8 +65,11 @@ func newSQLStore(d dialect, w, r *sql.DB) (*sqlStore, error) {
 }
 
 // q rewrites placeholders for the dialect.
-func (s *sqlStore) q(query string) string {
-	if !s.d.dollar {
+func (s *sqlStore) q(query string) string { return rebind(s.d.dollar, query) }
+
+// rebind rewrites ? placeholders to $1, $2 … if dollar is set.
+func rebind(dollar bool, query string) string {
+	if !dollar {
 		return query
 	}
 	var b strings.Builder
@@ -205,6 +210,9 @@ func (s *sqlStore) Close() error {
 	}
 	return err
 }
+
+// Schema implements Store.
+func (s *sqlStore) Schema() SchemaState { return s.schema }
 
 // Ping implements Store.
 func (s *sqlStore) Ping(ctx context.Context) error {

@@ -110,6 +110,9 @@ type Store interface {
 	// Feedback returns the votes on an article.
 	Feedback(ctx context.Context, article string) (FeedbackCounts, error)
 
+	// Schema says which schema version the database is at and which
+	// migrations opening the store applied.
+	Schema() SchemaState
 	// Ping checks that the store answers.
 	Ping(ctx context.Context) error
 	// Close waits for queued writes and closes the store.
