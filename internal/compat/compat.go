@@ -1,6 +1,11 @@
 // Package compat is the browser-compatibility banner: a notice, on every
-// page of the help center, that tells readers when their browser, cookie
-// setting or screen does not meet the product's system requirements.
+// page of the help center, that tells readers when their browser or cookie
+// setting does not meet the product's system requirements, and, on the
+// system-requirements article only, when their screen is below the
+// product's minimum (the help center itself works on any screen, and a
+// phone is below a desktop product's minimum by nature: telling phone
+// readers on every page would be noise). The banner is fixed to the bottom
+// of the window, so revealing it shifts nothing (CLS 0).
 //
 // The requirements live in one place, the front matter of the article with
 // layout "system-requirements":

@@ -145,6 +145,33 @@
     return s.split("{" + key + "}").join(value);
   }
 
+  function page(url) {
+    return String(url).split("#")[0].split("?")[0];
+  }
+
+  // onRequirements tells whether this is the page the banner links to, the
+  // system requirements. The screen minimum is the service's, not the help
+  // center's (which works on any screen), and a phone is below it by
+  // nature: only a reader looking at the requirements is told about it.
+  function onRequirements(box) {
+    var a = box.getElementsByTagName("a")[0];
+    return !!a && page(a.href) == page(window.location.href);
+  }
+
+  // open shows the banner. It is fixed to the bottom of the window, so
+  // revealing it moves nothing on the page (no layout shift); the class on
+  // <html> lets the page end scroll clear of it.
+  function open(box, on) {
+    var root = doc.documentElement;
+    if (on) {
+      box.removeAttribute("hidden");
+      root.className += " compat-open";
+    } else {
+      box.setAttribute("hidden", "hidden");
+      root.className = root.className.replace(/(^| )compat-open\b/g, "");
+    }
+  }
+
   function run() {
     var box = doc.getElementById("compat-banner"), d, t = [], scr = window.screen, min = RULES.screen, button;
     if (!box || remember()) {
@@ -161,7 +188,7 @@
       t.push(text(box, "cookies"));
     }
     // Orientation does not matter: a tablet that can turn meets 1024 x 768.
-    if (min && scr && (Math.max(scr.width, scr.height) < Math.max(min[0], min[1]) ||
+    if (min && scr && onRequirements(box) && (Math.max(scr.width, scr.height) < Math.max(min[0], min[1]) ||
         Math.min(scr.width, scr.height) < Math.min(min[0], min[1]))) {
       t.push(fill(fill(text(box, "screen"), "width", min[0]), "height", min[1]));
     }
@@ -169,11 +196,11 @@
       return;
     }
     box.getElementsByTagName("p")[0].appendChild(doc.createTextNode(t.join(" ")));
-    box.removeAttribute("hidden");
+    open(box, true);
     button = box.getElementsByTagName("button")[0];
     if (button) {
       button.onclick = function () {
-        box.setAttribute("hidden", "hidden");
+        open(box, false);
         remember("1");
       };
     }

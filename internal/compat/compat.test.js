@@ -436,22 +436,36 @@ function bannerAttributes(locale) {
   return attrs;
 }
 
+// requirementsPath is the banner link's href in the golden markup.
+function requirementsPath(locale) {
+  const html = fs.readFileSync(path.join(__dirname, "testdata", `banner.${locale}.golden.html`), "utf8");
+  return /<a class="compat-banner__link" href="([^"]+)"/.exec(html)[1];
+}
+
 // page runs a script in a fresh context with a fake document holding the
 // banner box, and returns what a test needs to look at.
+// opts.path is the page's path (default the locale home); the banner's link
+// is the system requirements of the golden markup, resolved as a browser's
+// a.href is.
 function page(code, opts) {
-  const o = Object.assign({ ua: UA.chrome(40), locale: "en", cookieEnabled: true, screen: { width: 1920, height: 1080 }, store: new Map(), storage: "ok", readyState: "interactive", banner: true }, opts);
+  const o = Object.assign({ ua: UA.chrome(40), locale: "en", path: "", cookieEnabled: true, screen: { width: 1920, height: 1080 }, store: new Map(), storage: "ok", readyState: "interactive", banner: true }, opts);
   const attrs = bannerAttributes(o.locale);
+  const site = "https://help.example.com";
+  const here = site + (o.path || `/${o.locale}/`);
   const message = { nodes: [], appendChild(n) { this.nodes.push(n); } };
   const button = { onclick: null };
+  const link = { href: new URL(requirementsPath(o.locale), here).href };
   const box = {
     getAttribute: (n) => (n in attrs ? attrs[n] : null),
     setAttribute: (n, v) => { attrs[n] = String(v); },
     removeAttribute: (n) => { delete attrs[n]; },
-    getElementsByTagName: (t) => (t === "p" ? [message] : t === "button" ? [button] : []),
+    getElementsByTagName: (t) => (t === "p" ? [message] : t === "button" ? [button] : t === "a" ? [link] : []),
   };
   const listeners = {};
+  const root = { className: "js" };
   const document = {
     readyState: o.readyState,
+    documentElement: root,
     getElementById: (id) => (o.banner && id === "compat-banner" ? box : null),
     createTextNode: (data) => ({ data }),
     addEventListener: (type, fn) => { listeners[type] = fn; },
@@ -460,7 +474,7 @@ function page(code, opts) {
     getItem: (k) => (o.store.has(k) ? o.store.get(k) : null),
     setItem: (k, v) => { o.store.set(k, String(v)); },
   };
-  const ctx = { document, navigator: { userAgent: o.ua, cookieEnabled: o.cookieEnabled }, screen: o.screen };
+  const ctx = { document, navigator: { userAgent: o.ua, cookieEnabled: o.cookieEnabled }, screen: o.screen, location: { href: here } };
   ctx.window = ctx;
   if (o.storage === "ok") {
     ctx.sessionStorage = storage;
@@ -472,6 +486,7 @@ function page(code, opts) {
   vm.runInNewContext(code, ctx);
   return {
     shown: () => !("hidden" in attrs),
+    rootClass: () => root.className,
     text: () => message.nodes.map((n) => n.data).join(""),
     click: () => button.onclick(),
     hasHandler: () => typeof button.onclick === "function",
@@ -525,16 +540,40 @@ for (const [name, code] of SCRIPTS) {
       assert.ok(p.shown());
       assert.equal(p.text(), "Cookies are turned off in your browser, and our service needs them to work.");
     });
-    await t.test("screen below the minimum, sizes filled in", () => {
-      const p = page(code, { ua: UA.chrome(120), screen: { width: 800, height: 600 }, locale: "sv" });
+    const reqEN = requirementsPath("en"), reqSV = requirementsPath("sv");
+    await t.test("screen below the minimum on the system requirements page, sizes filled in", () => {
+      const p = page(code, { ua: UA.chrome(120), screen: { width: 800, height: 600 }, locale: "sv", path: reqSV });
       assert.ok(p.shown());
-      assert.equal(p.text(), "Din skärm är mindre än 1024 × 768 pixlar, den minsta storlek vår tjänst är gjord för.");
+      assert.equal(p.text(), "Din skärm är mindre än 1024 × 768 pixlar, den minsta storlek vår tjänst är gjord för. Hjälpcentret fungerar på alla skärmar.");
+    });
+    await t.test("the requirements page with a fragment or a query is still that page", () => {
+      assert.ok(page(code, { ua: UA.chrome(120), screen: { width: 412, height: 823 }, path: reqEN + "#screen" }).shown());
+      assert.ok(page(code, { ua: UA.chrome(120), screen: { width: 412, height: 823 }, path: reqEN + "?from=banner" }).shown());
+    });
+    await t.test("a phone is told nothing about the screen on any other page", () => {
+      for (const p of ["/en/", "/en/articles/reset-your-password/", "/en/search/?q=screen", reqEN + "more/", "/sv" + reqEN.substring(3)]) {
+        const pg = page(code, { ua: UA.chrome(120), screen: { width: 412, height: 823 }, path: p });
+        assert.ok(!pg.shown(), p);
+        assert.equal(pg.text(), "", p);
+        assert.equal(pg.rootClass(), "js", p);
+      }
+    });
+    await t.test("a phone with an unsupported browser is told about the browser, not the screen", () => {
+      const p = page(code, { ua: UA.chrome(40), screen: { width: 412, height: 823 } });
+      assert.ok(p.shown());
+      assert.doesNotMatch(p.text(), /screen/);
     });
     await t.test("a 768×1024 tablet in portrait meets 1024×768", () => {
-      assert.ok(!page(code, { ua: UA.chrome(120), screen: { width: 768, height: 1024 } }).shown());
+      assert.ok(!page(code, { ua: UA.chrome(120), screen: { width: 768, height: 1024 }, path: reqEN }).shown());
     });
     await t.test("a 1280×720 screen is below 768 high", () => {
-      assert.ok(page(code, { ua: UA.chrome(120), screen: { width: 1280, height: 720 } }).shown());
+      assert.ok(page(code, { ua: UA.chrome(120), screen: { width: 1280, height: 720 }, path: reqEN }).shown());
+    });
+    await t.test("the open banner marks <html> for the page's bottom room; dismissing unmarks it", () => {
+      const p = page(code, { ua: UA.chrome(40) });
+      assert.equal(p.rootClass(), "js compat-open");
+      p.click();
+      assert.equal(p.rootClass(), "js");
     });
     await t.test("several notices at once", () => {
       const p = page(code, { ua: UA.chrome(40), cookieEnabled: false });
@@ -542,7 +581,7 @@ for (const [name, code] of SCRIPTS) {
     });
     await t.test("bots and unknown browsers get nothing, even with cookies off and a small screen", () => {
       for (const ua of ["Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", "Lynx/2.8.9rel.1 libwww-FM/2.14", ""]) {
-        const p = page(code, { ua, cookieEnabled: false, screen: { width: 320, height: 480 } });
+        const p = page(code, { ua, cookieEnabled: false, screen: { width: 320, height: 480 }, path: requirementsPath("en") });
         assert.ok(!p.shown(), ua);
         assert.equal(p.text(), "", ua);
       }

@@ -226,6 +226,8 @@ func TestParseFileErrors(t *testing.T) {
 		{name: "missing title category", path: "content/en/a/_index.md", src: "---\nweight: 1\n---\n", kind: content.ErrMissingKey, pos: "1:1", only: true},
 		{name: "missing locales", path: "content/_index.md", src: "---\ntitle: A\n---\n", kind: content.ErrMissingKey, msg: `"locales"`, only: true},
 		{name: "bad locale", path: "content/_index.md", src: "---\ntitle: A\nlocales: [en, EN_us]\n---\n", kind: content.ErrInvalidValue, pos: "3:1", msg: `"EN_us"`, only: true},
+		{name: "organization url not absolute", path: "content/_index.md", src: "---\ntitle: A\nlocales: [en]\norganization: {name: Acme AB, url: www.acme.example}\n---\n", kind: content.ErrInvalidValue, pos: "4:1", msg: `"www.acme.example"`, hint: "absolute URL", only: true},
+		{name: "unknown organization key", path: "content/_index.md", src: "---\ntitle: A\nlocales: [en]\norganization:\n  name: Acme AB\n  logo: x.png\n---\n", kind: content.ErrUnknownKey, msg: `"logo"`, only: true},
 		{name: "unknown layout", src: "---\ntitle: A\nlayout: fancy\n---\n", kind: content.ErrUnknownLayout, pos: "3:1", hint: "known layouts: system-requirements", msg: `"fancy"`, only: true},
 		{name: "typed key without layout", src: "---\ntitle: A\ncookies:\n  - {name: sid, provider: us, purpose: login, type: session, duration: session}\n---\n", kind: content.ErrLayout, pos: "3:1", hint: "add layout: cookie-policy", only: true},
 		{name: "typed key under other layout", src: "---\ntitle: A\nlayout: how-to\nhours:\n  time_zone: Europe/Stockholm\n  weekly: {monday: closed}\n---\n", kind: content.ErrLayout, pos: "4:1", hint: "add layout: phone-hours"},

@@ -86,13 +86,24 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 
 // Settings is the front matter of content/_index.md: site-wide settings.
 type Settings struct {
-	Title       string         `yaml:"title" toml:"title" json:"title"`
-	Description string         `yaml:"description" toml:"description" json:"description"`
-	BaseURL     string         `yaml:"base_url" toml:"base_url" json:"base_url"`
-	Locales     []string       `yaml:"locales" toml:"locales" json:"locales"`
-	UnsafeHTML  bool           `yaml:"unsafe_html" toml:"unsafe_html" json:"unsafe_html"`
-	API         string         `yaml:"api" toml:"api" json:"api"`
-	Params      map[string]any `yaml:"params" toml:"params" json:"params"`
+	Title       string   `yaml:"title" toml:"title" json:"title"`
+	Description string   `yaml:"description" toml:"description" json:"description"`
+	BaseURL     string   `yaml:"base_url" toml:"base_url" json:"base_url"`
+	Locales     []string `yaml:"locales" toml:"locales" json:"locales"`
+	UnsafeHTML  bool     `yaml:"unsafe_html" toml:"unsafe_html" json:"unsafe_html"`
+	API         string   `yaml:"api" toml:"api" json:"api"`
+	// Organization is the company behind the help center, the author of
+	// its articles in their structured data.
+	Organization Organization   `yaml:"organization" toml:"organization" json:"organization"`
+	Params       map[string]any `yaml:"params" toml:"params" json:"params"`
+}
+
+// Organization is the organization: setting, e.g.
+// {name: InExchange Factorum AB, url: "https://www.inexchange.se/"}. Name
+// defaults to the site's title and URL to its base URL.
+type Organization struct {
+	Name string `yaml:"name" toml:"name" json:"name"`
+	URL  string `yaml:"url" toml:"url" json:"url"`
 }
 
 // LocaleHome is the front matter of content/<locale>/_index.md.

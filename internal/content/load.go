@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"path"
 	"runtime"
 	"sort"
@@ -251,6 +252,11 @@ func (f *File) check() List {
 				errs = append(errs, Errorf(f.Path, line("locales"), 1, ErrInvalidValue, "use language codes such as en, sv, en-gb, each once", "locale %q", l))
 			}
 			seen[l] = true
+		}
+		if u := f.Settings.Organization.URL; u != "" {
+			if pu, err := url.Parse(u); err != nil || (pu.Scheme != "https" && pu.Scheme != "http") || pu.Host == "" {
+				errs = append(errs, Errorf(f.Path, line("organization"), 1, ErrInvalidValue, "give the organization's web site as an absolute URL, e.g. url: https://www.example.com/", "organization url %q", u))
+			}
 		}
 	case KindLocaleHome:
 		need(f.Home.Title, "give the locale home a title, e.g. title: Help Center")

@@ -14,6 +14,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
@@ -104,7 +105,8 @@ type tab struct {
 	mu       sync.Mutex
 	requests []request
 	problems []string
-	expected map[string]bool // URLs whose error status the test expects
+	expected map[string]bool                 // URLs whose error status the test expects
+	paused   func(*fetch.EventRequestPaused) // see delayRequests
 }
 
 // openTab opens a tab on the suite's browser that may talk to f's server
@@ -137,6 +139,10 @@ func (tb *tab) record(ev any) {
 	tb.mu.Lock()
 	defer tb.mu.Unlock()
 	switch ev := ev.(type) {
+	case *fetch.EventRequestPaused:
+		if tb.paused != nil {
+			go tb.paused(ev)
+		}
 	case *network.EventRequestWillBeSent:
 		r := request{Method: ev.Request.Method, URL: ev.Request.URL}
 		if ev.RedirectResponse != nil {

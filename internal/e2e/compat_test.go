@@ -3,6 +3,7 @@ package e2e
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -54,22 +55,30 @@ func TestCompatBanner(t *testing.T) {
 		name, ua, locale string
 		width, height    int64
 		want             []string // texts the banner shows; none: no banner
+		onRequirements   bool     // open the system requirements, not the locale home
 	}{
-		{"Chrome 40 in English", uaChrome40, "en", 1280, 1024, []string{"Your browser, Chrome 40, is not supported."}},
-		{"Chrome 40 in Swedish", uaChrome40, "sv", 1280, 1024, []string{"Din webbläsare, Chrome 40, stöds inte."}},
-		{"Firefox 42", uaFirefox42, "en", 1280, 1024, []string{"Firefox 42", "some functions only work in the recommended browsers"}},
-		{"Chrome 120", uaChrome120, "en", 1280, 1024, nil},
-		{"IE 11 in Compatibility View", uaIE11CV, "en", 1280, 1024, nil},
-		{"Googlebot", uaGooglebot, "en", 1280, 1024, nil},
-		{"Googlebot on a small screen", uaGooglebot, "en", 800, 600, nil},
-		{"Chrome 120 on an 800x600 screen", uaChrome120, "en", 800, 600, []string{"Your screen is smaller than 1024 × 768 pixels"}},
-		{"Chrome 50 with the sample's Chrome 47 minimum", uaChrome50, "en", 1280, 1024, nil},
+		{"Chrome 40 in English", uaChrome40, "en", 1280, 1024, []string{"Your browser, Chrome 40, is not supported."}, false},
+		{"Chrome 40 in Swedish", uaChrome40, "sv", 1280, 1024, []string{"Din webbläsare, Chrome 40, stöds inte."}, false},
+		{"Firefox 42", uaFirefox42, "en", 1280, 1024, []string{"Firefox 42", "some functions only work in the recommended browsers"}, false},
+		{"Chrome 120", uaChrome120, "en", 1280, 1024, nil, false},
+		{"IE 11 in Compatibility View", uaIE11CV, "en", 1280, 1024, nil, false},
+		{"Googlebot", uaGooglebot, "en", 1280, 1024, nil, false},
+		{"Googlebot on a small screen", uaGooglebot, "en", 800, 600, nil, false},
+		{"Chrome 120 on an 800x600 screen, home page", uaChrome120, "en", 800, 600, nil, false},
+		{"Chrome 120 on an 800x600 screen, system requirements", uaChrome120, "en", 800, 600, []string{"Your screen is smaller than 1024 × 768 pixels", "This help center works on any screen."}, true},
+		{"Chrome 120 on an 800x600 screen, Swedish system requirements", uaChrome120, "sv", 800, 600, []string{"Din skärm är mindre än 1024 × 768 pixlar"}, true},
+		{"Googlebot on a small screen, system requirements", uaGooglebot, "en", 800, 600, nil, true},
+		{"Chrome 50 with the sample's Chrome 47 minimum", uaChrome50, "en", 1280, 1024, nil, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tb.setUserAgent(t, tc.ua)
 			tb.setScreen(t, tc.width, tc.height)
-			tb.open(t, f.locale(t, tc.locale).URL)
+			if tc.onRequirements {
+				tb.open(t, req[tc.locale])
+			} else {
+				tb.open(t, f.locale(t, tc.locale).URL)
+			}
 			if ua := js[string](t, tb, "navigator.userAgent"); ua != tc.ua {
 				t.Fatalf("the page sees User-Agent %q, want %q", ua, tc.ua)
 			}
@@ -149,4 +158,81 @@ func TestCompatBannerFollowsRequirements(t *testing.T) {
 		}
 	}
 	tb.checkClean(t)
+}
+
+// uaAndroidChrome is a current Chrome on an Android phone.
+const uaAndroidChrome = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36"
+
+// uaAndroidChrome40 is an old Chrome on an Android phone, below the
+// sample's Chrome 47 minimum.
+const uaAndroidChrome40 = "Mozilla/5.0 (Linux; Android 5.0; Nexus 5 Build/LRX21O) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/40.0.2214.89 Mobile Safari/537.36"
+
+// TestCompatBannerPhone reads the help center on a phone (412x823, mobile
+// Chrome): no page tells the reader about the screen except the system
+// requirements, nothing on any page shifts (CLS 0: not one layout-shift
+// entry), also when the banner shows for an old browser, and the banner
+// keeps its behaviour there.
+func TestCompatBannerPhone(t *testing.T) {
+	f := sampleSite(t)
+	tb := openTab(t, f)
+	tb.setPhone(t)
+	defer tb.setScreen(t, 1280, 1024)
+	// The page's scripts arrive late, as on a phone network: the page is on
+	// screen before the banner's script decides (without the delay, a fast
+	// loopback runs it before the first paint, and no shift could show).
+	tb.delayRequests(t, "*/assets/*.js", 300*time.Millisecond)
+	en := f.locale(t, "en")
+	plain := f.plainArticle(t, "en")
+	req := f.article(t, "en", "system-requirements")
+	// A vote first, so that the article's "N out of M found this helpful"
+	// line appears after load, as on a live site.
+	tb.open(t, plain.URL)
+	vote(t, tb)
+	pages := []struct {
+		name, path   string
+		screenNotice bool
+	}{
+		{"home", en.URL, false},
+		{"article", plain.URL, false},
+		{"section", plain.Section.URL, false},
+		{"phone hours", f.article(t, "en", "phone-hours").URL, false},
+		{"case form", f.article(t, "en", "case-form").URL, false},
+		{"system requirements", req.URL, true},
+		{"system requirements in Swedish", f.article(t, "sv", "system-requirements").URL, true},
+	}
+	for _, ua := range []struct{ name, ua string }{{"current Chrome", uaAndroidChrome}, {"Chrome 40", uaAndroidChrome40}} {
+		tb.setUserAgent(t, ua.ua)
+		for _, p := range pages {
+			t.Run(ua.name+"/"+p.name, func(t *testing.T) {
+				tb.open(t, p.path)
+				if p.path == plain.URL {
+					waitFor(t, tb, `!document.getElementById("feedback-count").hidden && document.getElementById("feedback-count").textContent !== ""`, "the feedback count")
+				}
+				for _, s := range layoutShifts(t, tb) {
+					t.Errorf("layout shift %.4f at %.0f ms (recent input %v), moving %v", s.Value, s.StartsAt, s.Input, s.Sources)
+				}
+				b := readBanner(t, tb)
+				if strings.Contains(b.Text, "screen") || strings.Contains(b.Text, "skärm") {
+					if !p.screenNotice {
+						t.Errorf("a phone reader is told about the screen on the %s page: %q", p.name, b.Text)
+					}
+				} else if p.screenNotice {
+					t.Errorf("on the system requirements, the phone reader is not told that the screen is below the minimum: banner %+v", b)
+				}
+				if ua.ua == uaAndroidChrome40 && !strings.Contains(b.Text, "Chrome 40") {
+					t.Errorf("Chrome 40 on a phone: banner %+v, want it to name Chrome 40", b)
+				}
+				if b.Visible {
+					if !js[bool](t, tb, `(function () {
+  var r = document.getElementById("compat-banner").getBoundingClientRect();
+  return Math.abs(r.bottom - window.innerHeight) < 1 && r.left === 0 && Math.abs(r.right - document.documentElement.clientWidth) < 1;
+})()`) {
+						t.Error("the banner is not across the bottom of the window")
+					}
+					axeCheck(t, tb, p.name+" with the banner on a phone")
+				}
+				tb.checkClean(t)
+			})
+		}
+	}
 }

@@ -58,6 +58,7 @@ type ldArticle struct {
 	MainEntityOfPage string         `json:"mainEntityOfPage"`
 	DatePublished    string         `json:"datePublished,omitempty"`
 	DateModified     string         `json:"dateModified,omitempty"`
+	Author           ldOrganization `json:"author"`
 	Publisher        ldOrganization `json:"publisher"`
 }
 
@@ -106,11 +107,27 @@ func breadcrumbLD(s *site.Site, p *Page) any {
 	return ldBreadcrumbs{ldThing: ldThing{schemaOrg, "BreadcrumbList"}, ItemListElement: items}
 }
 
+// organizationLD is the organization: setting, the author of every
+// article (Google's Article rich result asks for an author; a help
+// center's articles are the company's, not a person's), defaulting to the
+// site's title and base URL.
+func organizationLD(s *site.Site) ldOrganization {
+	o := ldOrganization{ldThing: ldThing{Type: "Organization"}, Name: s.Settings.Organization.Name, URL: s.Settings.Organization.URL}
+	if o.Name == "" {
+		o.Name = s.Settings.Title
+	}
+	if o.URL == "" {
+		o.URL = s.BaseURL + "/"
+	}
+	return o
+}
+
 func articleLD(s *site.Site, p *Page) any {
 	a := p.Article
 	ld := ldArticle{
 		ldThing: ldThing{schemaOrg, "Article"}, Headline: a.Title, Description: p.Description, InLanguage: a.Locale.Code,
 		URL: p.Permalink, MainEntityOfPage: p.Permalink,
+		Author:    organizationLD(s),
 		Publisher: ldOrganization{ldThing: ldThing{Type: "Organization"}, Name: s.Settings.Title, URL: s.BaseURL + "/"},
 	}
 	if !a.Date.IsZero() {
