@@ -247,14 +247,15 @@ func TestBodyMemoryFlat(t *testing.T) {
 				// growing buffers (up to twice what they hold) with the
 				// garbage collector running behind.
 				bound := int64(concurrent)*3*min(b.size, limits.Text) + 16<<20
-				if strings.HasPrefix(b.ctype, "multipart") && b.path == "/api/cases" && chunked {
+				shared := strings.HasPrefix(b.ctype, "multipart") && b.path == "/api/cases"
+				if shared && chunked {
 					bound = 3*limits.Memory + 16<<20
 				}
 				base := heapNow()
 				stop := make(chan struct{})
 				peak := heapPeak(stop)
 				var wg sync.WaitGroup
-				var refused, reset atomic.Int64
+				var refused, reset, busy atomic.Int64
 				for range concurrent {
 					wg.Add(1)
 					go func() {
@@ -268,6 +269,11 @@ func TestBodyMemoryFlat(t *testing.T) {
 							reset.Add(1)
 						case resp.StatusCode == http.StatusRequestEntityTooLarge:
 							refused.Add(1)
+						case resp.StatusCode == http.StatusServiceUnavailable && shared:
+							// Uploads that find the shared budget taken are
+							// turned away before their bodies are read; on a
+							// slow machine more of them overlap.
+							busy.Add(1)
 						default:
 							t.Errorf("status %d, want 413", resp.StatusCode)
 						}
@@ -276,8 +282,8 @@ func TestBodyMemoryFlat(t *testing.T) {
 				wg.Wait()
 				close(stop)
 				grew := int64(<-peak) - int64(base)
-				t.Logf("%d × %d MB: heap grew by at most %.1f MB (bound %.0f MB); %d answered 413, %d connections closed first",
-					concurrent, b.size>>20, float64(grew)/(1<<20), float64(bound)/(1<<20), refused.Load(), reset.Load())
+				t.Logf("%d × %d MB: heap grew by at most %.1f MB (bound %.0f MB); %d answered 413, %d answered 503 busy, %d connections closed first",
+					concurrent, b.size>>20, float64(grew)/(1<<20), float64(bound)/(1<<20), refused.Load(), busy.Load(), reset.Load())
 				if grew > bound {
 					t.Errorf("heap grew by %d MB under %d oversized requests, want at most %d MB", grew>>20, concurrent, bound>>20)
 				}
