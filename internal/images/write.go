@@ -20,6 +20,12 @@ type Output interface {
 	WriteFile(name string, data []byte) error
 }
 
+// Linker is an Output that can take a file from the cache folder without
+// copying it (pipeline.DirOutput links it). Outputs in memory need not.
+type Linker interface {
+	LinkFile(name, src string) error
+}
+
 // Stats count what Write did.
 type Stats struct {
 	Images  int // sources written
@@ -121,9 +127,18 @@ func (p *Processor) Write(out Output, imgs []*Image, files []*File) error {
 func (p *Processor) writeImage(out Output, im *Image) (encoded, cached int, err error) {
 	vs := im.Variants()
 	data := make([][]byte, len(vs))
+	linker, link := out.(Linker)
+	link = link && p.cacheDir != ""
+	linked := make([]bool, len(vs))
 	var missing []int
 	for i, v := range vs {
-		if b, ok := p.cacheGet(cacheEntry(im, v)); ok {
+		if link {
+			if _, err := os.Stat(p.cachePath(cacheEntry(im, v))); err == nil {
+				linked[i] = true
+				cached++
+				continue
+			}
+		} else if b, ok := p.cacheGet(cacheEntry(im, v)); ok {
 			data[i] = b
 			cached++
 			continue
@@ -155,18 +170,28 @@ func (p *Processor) writeImage(out Output, im *Image) (encoded, cached int, err 
 		}
 	}
 	for i, v := range vs {
-		if err := out.WriteFile(v.Name, data[i]); err != nil {
+		var err error
+		if linked[i] || link && data[i] != nil {
+			err = linker.LinkFile(v.Name, p.cachePath(cacheEntry(im, v)))
+		} else {
+			err = out.WriteFile(v.Name, data[i])
+		}
+		if err != nil {
 			return encoded, cached, err
 		}
 	}
 	return encoded, cached, nil
 }
 
+func (p *Processor) cachePath(entry string) string {
+	return filepath.Join(p.cacheDir, cacheSub, entry)
+}
+
 func (p *Processor) cacheGet(entry string) ([]byte, bool) {
 	if p.cacheDir == "" {
 		return nil, false
 	}
-	b, err := os.ReadFile(filepath.Join(p.cacheDir, cacheSub, entry))
+	b, err := os.ReadFile(p.cachePath(entry))
 	if err != nil {
 		return nil, false
 	}
@@ -179,7 +204,7 @@ func (p *Processor) cachePut(entry string, data []byte) error {
 	if p.cacheDir == "" {
 		return nil
 	}
-	dst := filepath.Join(p.cacheDir, cacheSub, entry)
+	dst := p.cachePath(entry)
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return fmt.Errorf("image cache: %w", err)
 	}
@@ -190,6 +215,9 @@ func (p *Processor) cachePut(entry string, data []byte) error {
 	_, err = f.Write(data)
 	if cerr := f.Close(); err == nil {
 		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o644) // output files may be links to it
 	}
 	if err == nil {
 		err = os.Rename(f.Name(), dst)
