@@ -233,7 +233,7 @@ func statFile(fsys fs.FS, name string) (stamp, error) {
 		return stamp{}, fmt.Errorf("%s is a folder, not a file", name)
 	}
 	if st.Size() > MaxFileSize {
-		return stamp{}, fmt.Errorf("%w: %s is %s; the limit is %s", ErrTooLarge, name, FormatSize(st.Size(), "en"), FormatSize(MaxFileSize, "en"))
+		return stamp{}, tooLarge(name, st.Size())
 	}
 	return stamp{st.Size(), st.ModTime().UnixNano()}, nil
 }
@@ -245,7 +245,7 @@ func (p *Processor) readSource(name string) ([]byte, [32]byte, error) {
 		return nil, [32]byte{}, err
 	}
 	if len(data) > MaxFileSize {
-		return nil, [32]byte{}, fmt.Errorf("%w: %s is %s; the limit is %s", ErrTooLarge, name, FormatSize(int64(len(data)), "en"), FormatSize(MaxFileSize, "en"))
+		return nil, [32]byte{}, tooLarge(name, int64(len(data)))
 	}
 	return data, sha256.Sum256(data), nil
 }
@@ -327,4 +327,17 @@ func decimalComma(locale string) bool {
 		return false
 	}
 	return lang != ""
+}
+
+func tooLarge(name string, size int64) error {
+	return fmt.Errorf("%w: %s is %s bytes; the limit is %s", ErrTooLarge, name, thousands(size), FormatSize(MaxFileSize, "en"))
+}
+
+// thousands writes n with thousands separators: 20,971,521.
+func thousands(n int64) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

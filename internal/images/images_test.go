@@ -143,7 +143,7 @@ func TestProbe(t *testing.T) {
 		{name: "Skärmbild.PNG", format: PNG, w: 100, h: 50, webp: []int{100}, fullNameEnds: "/skarmbild.png"},
 		{name: "notes.txt", err: ErrUnsupported},
 		{name: "broken.png", err: ErrCorrupt},
-		{name: "big.png", err: ErrTooLarge, errText: "the limit is 20 MB"},
+		{name: "big.png", err: ErrTooLarge, errText: "20,971,521 bytes; the limit is 20 MB"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

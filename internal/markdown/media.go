@@ -136,10 +136,11 @@ func localPath(dest string) (p string, remote, ok bool) {
 // alone in its paragraph.
 func (st *state) image(n *ast.Image, src []byte) {
 	ref := Ref{Dest: string(n.Destination), IsImage: true, Alt: plainText(n, src), Offset: max(n.Pos(), 0)}
-	if t, ok := n.NextSibling().(*ast.Text); ok {
-		if v := t.Segment.Value(src); strings.HasPrefix(string(v), Decorative) {
+	ref.Decorative = takeMarker(n, src)
+	// With attributes on, goldmark reads {.decorative} as the image's class.
+	if c, ok := n.AttributeString("class"); ok {
+		if b, ok := c.([]byte); ok && strings.Contains(" "+string(b)+" ", " decorative ") {
 			ref.Decorative = true
-			t.Segment = t.Segment.WithStart(t.Segment.Start + len(Decorative))
 		}
 	}
 	pic := &Picture{Src: ref.Dest, Alt: ref.Alt, Title: string(n.Title), Decorative: ref.Decorative}
@@ -174,6 +175,37 @@ func (st *state) image(n *ast.Image, src []byte) {
 		return
 	}
 	parent.ReplaceChild(parent, n, pic)
+}
+
+// takeMarker removes the Decorative marker that directly follows n and
+// reports whether there was one. Inline parsers may have cut the marker
+// into several text nodes ("{", ".decorative}").
+func takeMarker(n ast.Node, src []byte) bool {
+	var texts []*ast.Text
+	var b strings.Builder
+	end := -1
+	for c := n.NextSibling(); c != nil && b.Len() < len(Decorative); c = c.NextSibling() {
+		t, ok := c.(*ast.Text)
+		if !ok || end >= 0 && t.Segment.Start != end {
+			break
+		}
+		texts = append(texts, t)
+		b.Write(t.Segment.Value(src))
+		end = t.Segment.Stop
+	}
+	if !strings.HasPrefix(b.String(), Decorative) {
+		return false
+	}
+	left := len(Decorative)
+	for _, t := range texts {
+		take := min(left, t.Segment.Len())
+		t.Segment = t.Segment.WithStart(t.Segment.Start + take)
+		left -= take
+		if t.Segment.Len() == 0 {
+			t.Parent().RemoveChild(t.Parent(), t)
+		}
+	}
+	return true
 }
 
 // alone reports whether n is the only content of its paragraph.
