@@ -102,8 +102,10 @@ type state struct {
 	stepIDs bool
 	ids     *ids
 	files   FileResolver
-	// sawImage is set once the first image is seen.
+	// sawImage is set once the first image that is not decorative is seen.
 	sawImage bool
+	// decorative marks the images followed by Decorative.
+	decorative map[*ast.Image]bool
 }
 
 // New builds the site's one goldmark configuration for a locale.
@@ -193,6 +195,7 @@ func (transformer) Transform(node *ast.Document, reader text.Reader, pc parser.C
 	doc := st.doc
 	var callouts []*ast.Blockquote
 	var tables []ast.Node
+	var pics []*ast.Image
 	_ = ast.Walk(node, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if bq, ok := n.(*ast.Blockquote); ok && entering && calloutKind(bq, src) != "" {
 			callouts = append(callouts, bq)
@@ -200,10 +203,18 @@ func (transformer) Transform(node *ast.Document, reader text.Reader, pc parser.C
 		if entering && n.Kind() == extast.KindTable {
 			tables = append(tables, n)
 		}
+		if im, ok := n.(*ast.Image); ok && entering {
+			pics = append(pics, im)
+		}
 		return ast.WalkContinue, nil
 	})
 	for _, bq := range callouts {
 		makeCallout(bq, src)
+	}
+	// The {.decorative} marker goes before the text is collected.
+	st.decorative = map[*ast.Image]bool{}
+	for _, im := range pics {
+		st.decorative[im] = takeMarker(im, src)
 	}
 	for i, t := range tables {
 		wrapTable(t, i+1)

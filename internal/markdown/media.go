@@ -136,7 +136,7 @@ func localPath(dest string) (p string, remote, ok bool) {
 // alone in its paragraph.
 func (st *state) image(n *ast.Image, src []byte) {
 	ref := Ref{Dest: string(n.Destination), IsImage: true, Alt: plainText(n, src), Offset: max(n.Pos(), 0)}
-	ref.Decorative = takeMarker(n, src)
+	ref.Decorative = st.decorative[n]
 	// With attributes on, goldmark reads {.decorative} as the image's class.
 	if c, ok := n.AttributeString("class"); ok {
 		if b, ok := c.([]byte); ok && strings.Contains(" "+string(b)+" ", " decorative ") {
@@ -157,8 +157,10 @@ func (st *state) image(n *ast.Image, src []byte) {
 		st.doc.Images = append(st.doc.Images, pic.Image)
 	}
 	st.doc.Refs = append(st.doc.Refs, ref)
-	pic.Eager = !st.sawImage
-	st.sawImage = true
+	// The first image that matters loads at once (it is often the
+	// largest thing on the page); decorative ones never do.
+	pic.Eager = !st.sawImage && !ref.Decorative
+	st.sawImage = st.sawImage || !ref.Decorative
 	parent := n.Parent()
 	inLink := false
 	for a := parent; a != nil; a = a.Parent() {
