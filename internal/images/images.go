@@ -75,8 +75,6 @@ type Variant struct {
 	Name          string // path below public/: "assets/img/3f9a1c2e4b5d/upload-480.webp"
 	Width, Height int
 	Type          string // MIME type
-	// key names the variant's entry in the cache.
-	key string
 	// kind says how to make it.
 	kind variantKind
 }
@@ -142,11 +140,10 @@ type Processor struct {
 	cacheDir string
 	workers  int
 
-	mu      sync.Mutex
-	images  map[string]*probed[*Image]
-	files   map[string]*probed[*File]
-	written map[string]string // output name → cache key of what was last written under it
-	stats   Stats
+	mu     sync.Mutex
+	images map[string]*probed[*Image]
+	files  map[string]*probed[*File]
+	stats  Stats
 }
 
 type probed[T any] struct {
