@@ -28,8 +28,8 @@ func softMemoryLimit() {
 
 // siteFlags are the flags every site command shares.
 type siteFlags struct {
-	source, dest, baseURL string
-	drafts, future        bool
+	source, dest, baseURL, cacheDir string
+	drafts, future                  bool
 }
 
 func (f *siteFlags) register(fs *flag.FlagSet) {
@@ -38,6 +38,7 @@ func (f *siteFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.baseURL, "base-url", "", "absolute site URL (default $URL, then base_url in content/_index.md)")
 	fs.BoolVar(&f.drafts, "drafts", false, "include articles marked draft: true")
 	fs.BoolVar(&f.future, "future", false, "include articles scheduled for later or already expired")
+	fs.StringVar(&f.cacheDir, "cache-dir", "", "processed images kept between builds (default "+pipeline.DefaultCacheDir+" in the site root)")
 }
 
 // parse registers the site flags on fs (which may hold a command's own
@@ -58,7 +59,7 @@ func (f *siteFlags) options() pipeline.Options {
 	if base == "" {
 		base = os.Getenv("URL")
 	}
-	return pipeline.Options{Source: f.source, Dest: f.dest, BaseURL: base, Drafts: f.drafts, Future: f.future}
+	return pipeline.Options{Source: f.source, Dest: f.dest, BaseURL: base, Drafts: f.drafts, Future: f.future, CacheDir: f.cacheDir}
 }
 
 // report prints the problems of a run: every error and warning, one per

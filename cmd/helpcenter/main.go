@@ -23,6 +23,7 @@ Common flags:
   --base-url URL    absolute site URL (default $URL, then base_url in content/_index.md)
   --drafts          include articles marked draft: true
   --future          include articles scheduled for later or expired
+  --cache-dir DIR   processed images kept between builds (default .cache/helpcenter in the site root)
 
 Flags go before or after the arguments. Exit status: 0 ok, 1 content
 errors, 2 usage errors. Run 'helpcenter <command> --help' for its flags.

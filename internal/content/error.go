@@ -61,6 +61,10 @@ var (
 	ErrRequirements   = errors.New("requirements")
 	ErrTemplate       = errors.New("template")
 	ErrUnpublishedRef = errors.New("link to unpublished article")
+	ErrMissingFile    = errors.New("missing file")
+	ErrAltText        = errors.New("missing alt text")
+	ErrRemoteImage    = errors.New("image from another host")
+	ErrFile           = errors.New("unusable file")
 )
 
 // Errorf builds an *Error with a formatted message that wraps kind (for

@@ -25,7 +25,7 @@ const (
 	KindLocaleHome             // content/<locale>/_index.md
 	KindCategory               // content/<locale>/<category>/_index.md
 	KindSection                // content/<locale>/<category>/<section>/_index.md
-	KindArticle                // content/<locale>/<category>/<section>/<name>.md
+	KindArticle                // content/<locale>/<category>/<section>/<name>.md or <name>/index.md
 )
 
 func (k Kind) String() string {
@@ -41,7 +41,10 @@ type File struct {
 	Locale   string // first folder; "" for the settings file
 	Category string // folder names, as on disk
 	Section  string
-	Name     string // file name without .md; "_index" for branches
+	Name     string // file name without .md; "_index" for branches; a bundle's folder name
+	// Bundle marks an article that is a folder's index.md: the folder
+	// holds the article's images and files.
+	Bundle bool
 
 	Settings *Settings
 	Home     *LocaleHome
@@ -52,6 +55,22 @@ type File struct {
 	BodyLine int    // line of the file on which Body starts
 
 	fm parsed
+}
+
+// Dir is the folder of the file below the site root: where relative
+// image and link paths in its Markdown start ("content/en/a/b" for
+// content/en/a/b/c.md, "content/en/a/b/c" for the bundle c/index.md).
+func (f *File) Dir() string { return path.Dir(f.Path) }
+
+// Key is the article's path below its locale with a bundle written as
+// a file ("a/b/c.md" for both a/b/c.md and a/b/c/index.md), so that a
+// translation may be a bundle where its source is not.
+func (f *File) Key() string {
+	rel := strings.TrimPrefix(f.Rel, f.Locale+"/")
+	if f.Bundle {
+		return path.Dir(rel) + ".md"
+	}
+	return rel
 }
 
 // Tree is everything loaded from content/.
@@ -194,6 +213,11 @@ func ParseFile(p string, src []byte) (*File, List) {
 		f.Kind, f.Locale, f.Category, f.Section = KindSection, parts[0], parts[1], parts[2]
 	case len(parts) == 4:
 		f.Kind, f.Locale, f.Category, f.Section = KindArticle, parts[0], parts[1], parts[2]
+	case len(parts) == 5 && f.Name == "index" && strings.EqualFold(path.Ext(parts[4]), ".md"):
+		f.Kind, f.Locale, f.Category, f.Section = KindArticle, parts[0], parts[1], parts[2]
+		f.Name, f.Bundle = parts[3], true
+	case len(parts) == 5 && !isIndex:
+		return nil, List{Errorf(p, 0, 0, ErrStructure, fmt.Sprintf("rename it %s/index.md if it is the article; an article folder (bundle) holds one article and its files", path.Dir(p)), "Markdown file inside the article folder %q is not index.md", parts[3])}
 	default:
 		return nil, List{Errorf(p, 0, 0, ErrStructure, "articles go in content/<locale>/<category>/<section>/<name>.md; branches have an _index.md", "file is not where a %s can be", "help-center page")}
 	}

@@ -30,7 +30,7 @@ func BenchmarkMarkdown(b *testing.B) {
 	b.SetBytes(int64(len(f.Body)))
 	b.ReportAllocs()
 	for b.Loop() {
-		d, err := r.Render(f.Body, rel, resolve)
+		d, err := r.Render(f.Body, rel, resolve, nil)
 		if err != nil || len(d.Headings) == 0 {
 			b.Fatal(err, d)
 		}

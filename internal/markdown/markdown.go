@@ -21,6 +21,7 @@ import (
 	"sync"
 
 	"github.com/inexchange/helpcenter/internal/content"
+	"github.com/inexchange/helpcenter/internal/images"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -73,6 +74,12 @@ type Doc struct {
 	IDs      map[string]bool // every element id in the document, for anchor checks
 	Text     string          // plain text, blocks separated by newlines
 	Steps    []string        // plain text of the first ordered list's items
+	// Refs are the document's images and links to files, in order, with
+	// what they resolved to; Images and Files list what resolved (an
+	// image shown twice appears twice).
+	Refs   []Ref
+	Images []*images.Image
+	Files  []*images.File
 }
 
 // Resolver maps a content-relative path of a file ("en/a/b/c.md") to its
@@ -94,6 +101,11 @@ type state struct {
 	doc     *Doc
 	stepIDs bool
 	ids     *ids
+	files   FileResolver
+	// sawImage is set once the first image that is not decorative is seen.
+	sawImage bool
+	// decorative marks the images followed by Decorative.
+	decorative map[*ast.Image]bool
 }
 
 // New builds the site's one goldmark configuration for a locale.
@@ -107,7 +119,7 @@ func New(c Config) *Renderer {
 	if c.UnsafeHTML {
 		rOpts = append(rOpts, gmhtml.WithUnsafe())
 	}
-	rOpts = append(rOpts, renderer.WithNodeRenderers(util.Prioritized(&calloutRenderer{words: c.Words}, 500)))
+	rOpts = append(rOpts, renderer.WithNodeRenderers(util.Prioritized(&calloutRenderer{words: c.Words}, 500), util.Prioritized(&mediaRenderer{locale: c.Locale}, 500)))
 	md := goldmark.New(
 		goldmark.WithExtensions(
 			extension.GFM,
@@ -128,12 +140,13 @@ func New(c Config) *Renderer {
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // Render converts body, the Markdown of the file at rel (content-relative
-// path), resolving .md links with resolve.
-func (r *Renderer) Render(body []byte, rel string, resolve Resolver) (*Doc, error) {
+// path), resolving .md links with resolve and images and links to files
+// with files (either may be nil).
+func (r *Renderer) Render(body []byte, rel string, resolve Resolver, files FileResolver) (*Doc, error) {
 	doc := &Doc{IDs: map[string]bool{}}
 	gen := &ids{used: doc.IDs}
 	ctx := parser.NewContext(parser.WithIDs(gen))
-	ctx.Set(stateKey, &state{rel: rel, resolve: resolve, doc: doc, stepIDs: r.stepIDs, ids: gen})
+	ctx.Set(stateKey, &state{rel: rel, resolve: resolve, doc: doc, stepIDs: r.stepIDs, ids: gen, files: files})
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
@@ -182,6 +195,7 @@ func (transformer) Transform(node *ast.Document, reader text.Reader, pc parser.C
 	doc := st.doc
 	var callouts []*ast.Blockquote
 	var tables []ast.Node
+	var pics []*ast.Image
 	_ = ast.Walk(node, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if bq, ok := n.(*ast.Blockquote); ok && entering && calloutKind(bq, src) != "" {
 			callouts = append(callouts, bq)
@@ -189,15 +203,24 @@ func (transformer) Transform(node *ast.Document, reader text.Reader, pc parser.C
 		if entering && n.Kind() == extast.KindTable {
 			tables = append(tables, n)
 		}
+		if im, ok := n.(*ast.Image); ok && entering {
+			pics = append(pics, im)
+		}
 		return ast.WalkContinue, nil
 	})
 	for _, bq := range callouts {
 		makeCallout(bq, src)
 	}
+	// The {.decorative} marker goes before the text is collected.
+	st.decorative = map[*ast.Image]bool{}
+	for _, im := range pics {
+		st.decorative[im] = takeMarker(im, src)
+	}
 	for i, t := range tables {
 		wrapTable(t, i+1)
 	}
 	var txt strings.Builder
+	var imgs []*ast.Image
 	stepsDone := false
 	headingIDs := map[string]bool{}
 	_ = ast.Walk(node, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -222,6 +245,8 @@ func (transformer) Transform(node *ast.Document, reader text.Reader, pc parser.C
 			doc.Headings = append(doc.Headings, Heading{Level: n.Level, ID: string(idb), Text: text})
 		case *ast.Link:
 			st.rewrite(n, src)
+		case *ast.Image:
+			imgs = append(imgs, n)
 		case *ast.List:
 			if n.IsOrdered() && !stepsDone {
 				stepsDone = true
@@ -247,6 +272,9 @@ func (transformer) Transform(node *ast.Document, reader text.Reader, pc parser.C
 		return ast.WalkContinue, nil
 	})
 	doc.Text = txt.String()
+	for _, n := range imgs {
+		st.image(n, src)
+	}
 }
 
 // rewrite turns a link to a .md file into the page's URL.
@@ -261,7 +289,14 @@ func (st *state) rewrite(n *ast.Link, src []byte) {
 		return
 	}
 	u, err := url.Parse(dest)
-	if err != nil || u.Scheme != "" || u.Host != "" || strings.HasPrefix(u.Path, "/") || !strings.HasSuffix(strings.ToLower(u.Path), ".md") {
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Path == "" {
+		return
+	}
+	if strings.HasPrefix(u.Path, "/") || fileExt(u.Path) {
+		st.fileLink(n, dest, u.Path, src)
+		return
+	}
+	if !strings.HasSuffix(strings.ToLower(u.Path), ".md") {
 		return
 	}
 	target := path.Clean(path.Join(path.Dir(st.rel), u.Path))

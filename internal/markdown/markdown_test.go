@@ -26,7 +26,7 @@ func resolve(target string) (string, bool) {
 // render converts src as the file en/a/b/this.md.
 func render(t testing.TB, c markdown.Config, src string) *markdown.Doc {
 	t.Helper()
-	d, err := markdown.New(c).Render([]byte(src), "en/a/b/this.md", resolve)
+	d, err := markdown.New(c).Render([]byte(src), "en/a/b/this.md", resolve, nil)
 	if err != nil {
 		t.Fatalf("Render: %v", err)
 	}
@@ -206,7 +206,7 @@ func TestLinks(t *testing.T) {
 }
 
 func TestLinkWithoutResolver(t *testing.T) {
-	d, err := markdown.New(markdown.Config{}).Render([]byte("[x](other.md#a)\n"), "en/a/b/this.md", nil)
+	d, err := markdown.New(markdown.Config{}).Render([]byte("[x](other.md#a)\n"), "en/a/b/this.md", nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -319,7 +319,7 @@ func TestConcurrentRender(t *testing.T) {
 	for i := 0; i < 8; i++ {
 		go func(i int) {
 			src := fmt.Sprintf("## Heading %d\n\n[x](other.md)\n", i)
-			d, err := r.Render([]byte(src), "en/a/b/this.md", resolve)
+			d, err := r.Render([]byte(src), "en/a/b/this.md", resolve, nil)
 			if err != nil || len(d.Headings) != 1 || d.Headings[0].ID != fmt.Sprintf("heading-%d", i) || len(d.Links) != 1 {
 				done <- fmt.Sprintf("goroutine %d: %v %+v", i, err, d)
 				return
@@ -358,7 +358,7 @@ func FuzzRender(f *testing.F) {
 		if allowHTML {
 			r = unsafe
 		}
-		d, err := r.Render([]byte(src), "en/a/b/this.md", resolve)
+		d, err := r.Render([]byte(src), "en/a/b/this.md", resolve, nil)
 		if err != nil {
 			t.Fatalf("Render: %v", err)
 		}

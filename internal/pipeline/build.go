@@ -8,6 +8,10 @@ import (
 	"github.com/inexchange/helpcenter/internal/site"
 )
 
+// CacheMaxAge is how long a processed image stays in the cache folder
+// after the last build that used it.
+const CacheMaxAge = 30 * 24 * time.Hour
+
 // Result describes a finished build.
 type Result struct {
 	Site     *site.Site
@@ -41,6 +45,9 @@ func Build(opts Options) (*Result, error) {
 		return nil, err
 	}
 	if err := out.Commit(); err != nil {
+		return nil, err
+	}
+	if err := p.Images.Prune(p.Site.Images, CacheMaxAge); err != nil {
 		return nil, err
 	}
 	return &Result{Site: p.Site, Pages: len(p.Jobs), Files: out.Count(), Warnings: p.Warnings, Took: time.Since(start)}, nil

@@ -2,6 +2,7 @@ package pipeline_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -69,11 +70,19 @@ func TestGolden(t *testing.T) {
 				if m := regexp.MustCompile(`^content/([a-z-]+)/_index\.md$`).FindStringSubmatch(f.Name); m != nil {
 					locales = append(locales, m[1])
 				}
-				p := filepath.Join(root, filepath.FromSlash(f.Name))
+				name, data := f.Name, f.Data
+				if strings.HasSuffix(name, ".base64") {
+					// A binary file, such as a PNG screenshot.
+					name = strings.TrimSuffix(name, ".base64")
+					if data, err = base64.StdEncoding.DecodeString(strings.Join(strings.Fields(string(data)), "")); err != nil {
+						t.Fatalf("%s: %v", f.Name, err)
+					}
+				}
+				p := filepath.Join(root, filepath.FromSlash(name))
 				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 					t.Fatal(err)
 				}
-				if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+				if err := os.WriteFile(p, data, 0o644); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -177,7 +186,9 @@ func checkAssets(t *testing.T, out map[string][]byte) {
 			continue
 		}
 		n++
-		if !regexp.MustCompile(`^assets/[^/]+\.[0-9a-f]{8}\.[a-z0-9]+$`).MatchString(name) {
+		// Static assets carry the hash in the name; images and downloads
+		// in the folder, which keeps the file's own name.
+		if !regexp.MustCompile(`^assets/[^/]+\.[0-9a-f]{8}\.[a-z0-9]+$|^assets/(img|files)/[0-9a-f]{12}/[a-z0-9-]+\.[a-z0-9]+$`).MatchString(name) {
 			t.Errorf("asset %s lacks a content hash in its name", name)
 		}
 	}

@@ -17,10 +17,12 @@ import (
 
 	"github.com/inexchange/helpcenter/internal/assets"
 	"github.com/inexchange/helpcenter/internal/content"
+	"github.com/inexchange/helpcenter/internal/images"
 	"github.com/inexchange/helpcenter/internal/markdown"
 	"github.com/inexchange/helpcenter/internal/render"
 	"github.com/inexchange/helpcenter/internal/search"
 	"github.com/inexchange/helpcenter/internal/site"
+	"net/url"
 )
 
 // Session keeps a site loaded between builds, for helpcenter serve: the
@@ -53,6 +55,7 @@ type Session struct {
 	problems map[string]content.List  // each file's parse problems, by path
 	settings *content.File            // content/_index.md, or what stands in for it
 	docs     *docCache
+	images   *images.Processor // remembers the images it probed
 
 	good   *Plan             // the site of the last good output
 	sums   map[string]uint64 // the last good output: file → hash of its content
@@ -86,7 +89,8 @@ type Update struct {
 // NewSession prepares a session; call Reload before Apply.
 func NewSession(opts Options) *Session {
 	opts.defaults()
-	return &Session{opts: opts, root: os.DirFS(opts.Source), docs: &docCache{m: map[string]*docEntry{}}}
+	root := os.DirFS(opts.Source)
+	return &Session{opts: opts, root: root, docs: &docCache{m: map[string]*docEntry{}}, images: images.New(root, images.Options{CacheDir: opts.CacheDir})}
 }
 
 // Site returns the site graph of the last good output, or nil.
@@ -168,7 +172,7 @@ func (s *Session) reuse(th *Plan) reuse {
 		errs = append(errs, s.problems[p]...)
 	}
 	s.docs.begin()
-	r := reuse{tree: tree, errs: errs, markdown: s.docs.render}
+	r := reuse{tree: tree, errs: errs, markdown: s.docs.render, images: s.images}
 	if th != nil {
 		r.templates, r.assets = th.Renderer.T, th.Assets
 	}
@@ -273,9 +277,17 @@ func (s *Session) Apply(paths []string, out render.Output) (*Update, error) {
 		return s.Reload(out)
 	}
 	structural, removed := false, false
-	var articles []string
+	var articles, others []string
 	for _, p := range c.content {
 		st, err := fs.Stat(s.root, p)
+		ext := path.Ext(p)
+		isMD := strings.EqualFold(ext, ".md")
+		if !isMD && (err == nil && !st.IsDir() || err != nil && ext != "") {
+			// An image or download, or a file no page uses (yet).
+			s.images.Forget(p)
+			others = append(others, p)
+			continue
+		}
 		switch {
 		case err == nil && st.IsDir():
 			structural = true
@@ -290,13 +302,14 @@ func (s *Session) Apply(paths []string, out render.Output) (*Update, error) {
 			} else {
 				articles = append(articles, p)
 			}
-		case err == nil:
-			// Not Markdown: content.Load does not read it.
 		case errors.Is(err, fs.ErrNotExist):
 			// Editors' temporary files come and go: only known files count.
 			known, beyond := s.forget(p)
 			removed = removed || known
 			structural = structural || beyond
+			if !isMD && s.uses([]string{p}) {
+				others = append(others, p) // a folder of images that pages show
+			}
 		default:
 			return nil, fmt.Errorf("reading %s: %w", p, err)
 		}
@@ -304,10 +317,10 @@ func (s *Session) Apply(paths []string, out render.Output) (*Update, error) {
 	if c.theme || s.whole {
 		return s.full(start, c.styles, out)
 	}
-	if len(c.content) == 0 {
+	if len(others) == len(c.content) && !structural && !removed && s.clean && !s.uses(others) {
 		return &Update{Warnings: s.good.Warnings, Took: time.Since(start)}, nil
 	}
-	if !structural && !removed && s.clean {
+	if !structural && !removed && s.clean && len(others) == 0 {
 		if u, ok := s.fast(articles, start, out); ok {
 			return u, nil
 		}
@@ -405,7 +418,7 @@ func (s *Session) fast(paths []string, start time.Time, w render.Output) (*Updat
 	undo := func() {
 		for _, e := range edits {
 			e.a.SetBody(e.oldFile, e.old)
-			s.docs.put(e.oldFile, e.old)
+			s.docs.put(e.oldFile, e.old, s.docs.filesOf(e.oldFile))
 		}
 	}
 	// A page's data holds the article itself, whose body was just
@@ -447,11 +460,17 @@ func (s *Session) fast(paths []string, start time.Time, w render.Output) (*Updat
 func trimSlash(u string) string { return strings.TrimPrefix(u, "/") }
 
 // sameRefs reports whether two renderings of a body have the same
-// element ids and links, so that no other page's links or anchors can be
-// affected by the change from one to the other.
+// element ids, links, images and files, so that no other page's links or
+// anchors can be affected by the change from one to the other and no
+// image or file needs writing.
 func sameRefs(a, b *markdown.Doc) bool {
-	if a == nil || b == nil || !maps.Equal(a.IDs, b.IDs) || len(a.Links) != len(b.Links) {
+	if a == nil || b == nil || !maps.Equal(a.IDs, b.IDs) || len(a.Links) != len(b.Links) || len(a.Refs) != len(b.Refs) {
 		return false
+	}
+	for i := range a.Refs {
+		if refResult(a.Refs[i].Resolved, a.Refs[i].Err) != refResult(b.Refs[i].Resolved, b.Refs[i].Err) || a.Refs[i].Err != nil {
+			return false
+		}
 	}
 	for i := range a.Links {
 		x, y := a.Links[i], b.Links[i]
@@ -489,6 +508,11 @@ func (s *Session) rebuild(structural bool, start time.Time, w render.Output) (*U
 	d := s.diff(w)
 	if errs := b.Renderer.RenderAll(todo, d); len(errs) > 0 {
 		return nil, templateErrors(errs)
+	}
+	// Images the last good output lacks: names carry content hashes.
+	b.Have = func(name string) bool { _, ok := s.sums[name]; return ok }
+	if err := b.writeImages(d); err != nil {
+		return nil, err
 	}
 	// Pages that are gone leave; assets, feeds and the search index stay
 	// until Finish.
@@ -733,8 +757,9 @@ func (d *diffOutput) WriteFile(name string, data []byte) error {
 }
 
 // docCache remembers each file's rendered Markdown with the URLs its
-// links resolved to, and hands it back while body, Markdown settings and
-// link targets stay the same.
+// links resolved to and the files its images and downloads resolved to,
+// and hands it back while body, Markdown settings, link targets and
+// referenced files stay the same.
 type docCache struct {
 	mu      sync.Mutex
 	m       map[string]*docEntry // by path
@@ -753,6 +778,8 @@ type docEntry struct {
 	body   []byte
 	doc    *markdown.Doc
 	urls   []string // what each link's target resolved to
+	files  markdown.FileResolver
+	refs   []string // what each image and file reference resolved to
 }
 
 // begin forgets how the previous graph rendered Markdown: a new one is
@@ -764,37 +791,41 @@ func (c *docCache) begin() {
 }
 
 // render implements site.Options.Markdown for one Markdown configuration.
-func (c *docCache) render(config string, r *markdown.Renderer, f *content.File, resolve markdown.Resolver) (*markdown.Doc, error) {
+func (c *docCache) render(config string, r *markdown.Renderer, f *content.File, resolve markdown.Resolver, files markdown.FileResolver) (*markdown.Doc, error) {
 	c.mu.Lock()
 	e := c.m[f.Path]
 	if _, ok := c.locales[f.Locale]; !ok && f.Kind != content.KindSettings {
 		c.locales[f.Locale] = localeMarkdown{config: config, r: r, resolve: resolve}
 	}
 	c.mu.Unlock()
-	if e != nil && e.config == config && bytes.Equal(e.body, f.Body) && e.valid(resolve) {
+	if e != nil && e.config == config && bytes.Equal(e.body, f.Body) && e.valid(resolve, files) {
+		e.files = files
 		return e.doc, nil
 	}
-	d, err := r.Render(f.Body, f.Rel, resolve)
+	d, err := r.Render(f.Body, f.Rel, resolve, files)
 	if err != nil {
 		return nil, err
 	}
-	c.put(f, d)
+	c.put(f, d, files)
 	c.mu.Lock()
 	c.m[f.Path].config = config
 	c.mu.Unlock()
 	return d, nil
 }
 
-// put records d as the rendering of f's body with the current resolver.
-func (c *docCache) put(f *content.File, d *markdown.Doc) {
+// put records d as the rendering of f's body with the current resolvers.
+func (c *docCache) put(f *content.File, d *markdown.Doc, files markdown.FileResolver) {
 	c.mu.Lock()
 	lm := c.locales[f.Locale]
 	c.mu.Unlock()
-	e := &docEntry{config: lm.config, body: f.Body, doc: d}
+	e := &docEntry{config: lm.config, body: f.Body, doc: d, files: files}
 	if lm.resolve != nil {
 		for _, l := range d.Links {
 			e.urls = append(e.urls, resolved(lm.resolve, l.Target))
 		}
+	}
+	for _, r := range d.Refs {
+		e.refs = append(e.refs, refResult(r.Resolved, r.Err))
 	}
 	c.mu.Lock()
 	c.m[f.Path] = e
@@ -812,12 +843,42 @@ func resolved(resolve markdown.Resolver, target string) string {
 	return u
 }
 
-func (e *docEntry) valid(resolve markdown.Resolver) bool {
-	if len(e.urls) != len(e.doc.Links) {
+// refResult names what a file reference resolved to: its output, whose
+// name carries the content hash, or the error.
+func refResult(r markdown.Resolved, err error) string {
+	switch {
+	case err != nil:
+		return "\x00" + err.Error()
+	case r.Image != nil:
+		return r.Image.Full.Name
+	case r.File != nil:
+		return r.File.Out.Name
+	}
+	return ""
+}
+
+func (e *docEntry) valid(resolve markdown.Resolver, files markdown.FileResolver) bool {
+	if len(e.urls) != len(e.doc.Links) || len(e.refs) != len(e.doc.Refs) {
 		return false
 	}
 	for i, l := range e.doc.Links {
 		if resolved(resolve, l.Target) != e.urls[i] {
+			return false
+		}
+	}
+	for i, r := range e.doc.Refs {
+		if r.Remote || strings.HasPrefix(r.Dest, "data:") {
+			continue
+		}
+		if files == nil {
+			return false
+		}
+		p := r.Dest
+		if u, err := url.Parse(r.Dest); err == nil {
+			p = u.Path
+		}
+		got, err := files(p, r.IsImage)
+		if refResult(got, err) != e.refs[i] {
 			return false
 		}
 	}
@@ -834,10 +895,51 @@ func (c *docCache) rerender(f *content.File) (old, doc *markdown.Doc, ok bool) {
 	if !lok || e == nil || e.config != lm.config {
 		return nil, nil, false
 	}
-	d, err := lm.r.Render(f.Body, f.Rel, lm.resolve)
+	d, err := lm.r.Render(f.Body, f.Rel, lm.resolve, e.files)
 	if err != nil {
 		return nil, nil, false
 	}
-	c.put(f, d)
+	c.put(f, d, e.files)
 	return e.doc, d, true
+}
+
+// filesOf returns the file resolver f's body was last rendered with.
+func (c *docCache) filesOf(f *content.File) markdown.FileResolver {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e := c.m[f.Path]; e != nil {
+		return e.files
+	}
+	return nil
+}
+
+// uses reports whether a page of the last good output shows or offers
+// one of the files at paths.
+func (s *Session) uses(paths []string) bool {
+	if s.good == nil {
+		return true
+	}
+	want := map[string]bool{}
+	for _, p := range paths {
+		want[p] = true
+	}
+	hit := func(name string) bool {
+		for p := range want {
+			if name == p || strings.HasPrefix(name, p+"/") {
+				return true
+			}
+		}
+		return false
+	}
+	for _, im := range s.good.Site.Images {
+		if hit(im.Path) {
+			return true
+		}
+	}
+	for _, f := range s.good.Site.Files {
+		if hit(f.Path) {
+			return true
+		}
+	}
+	return false
 }

@@ -63,8 +63,41 @@ func NewDirOutput(dest string) (*DirOutput, error) {
 
 // WriteFile implements render.Output.
 func (o *DirOutput) WriteFile(name string, data []byte) error {
+	p, err := o.prepare(name)
+	if err != nil {
+		return err
+	}
+	if err := writeNew(p, data); err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	return nil
+}
+
+// LinkFile puts the file at src (in the image cache) into the output as
+// name without copying it: a hard link when both are on one file system,
+// else a copy. It implements images.Linker.
+func (o *DirOutput) LinkFile(name, src string) error {
+	p, err := o.prepare(name)
+	if err != nil {
+		return err
+	}
+	if err := os.Link(src, p); err == nil {
+		return nil
+	}
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	if err := writeNew(p, data); err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	return nil
+}
+
+// prepare checks an output name, counts it and makes its folder.
+func (o *DirOutput) prepare(name string) (string, error) {
 	if strings.Contains(name, "..") || strings.HasPrefix(name, "/") {
-		return fmt.Errorf("refusing to write outside the output folder: %q", name)
+		return "", fmt.Errorf("refusing to write outside the output folder: %q", name)
 	}
 	p := filepath.Join(o.tmp, filepath.FromSlash(name))
 	dir := filepath.Dir(p)
@@ -76,17 +109,14 @@ func (o *DirOutput) WriteFile(name string, data []byte) error {
 		// Mkdir first: the parent almost always exists already.
 		if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
 			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return fmt.Errorf("creating %s: %w", dir, err)
+				return "", fmt.Errorf("creating %s: %w", dir, err)
 			}
 		}
 		o.mu.Lock()
 		o.dirs[dir] = true
 		o.mu.Unlock()
 	}
-	if err := writeNew(p, data); err != nil {
-		return fmt.Errorf("writing %s: %w", name, err)
-	}
-	return nil
+	return p, nil
 }
 
 // Count is the number of files written.

@@ -24,6 +24,7 @@ import (
 	helpcenter "github.com/inexchange/helpcenter"
 	"github.com/inexchange/helpcenter/internal/assets"
 	"github.com/inexchange/helpcenter/internal/content"
+	"github.com/inexchange/helpcenter/internal/images"
 	"github.com/inexchange/helpcenter/internal/markdown"
 	"github.com/inexchange/helpcenter/internal/overlay"
 	"github.com/inexchange/helpcenter/internal/render"
@@ -48,7 +49,14 @@ type Options struct {
 	// Defaults are the built-in layouts and static files; nil uses the
 	// embedded ones.
 	Defaults fs.FS
+	// CacheDir keeps processed images between builds; empty means
+	// DefaultCacheDir below Source.
+	CacheDir string
 }
+
+// DefaultCacheDir is where processed images are kept between builds,
+// below the site root, unless --cache-dir says otherwise.
+const DefaultCacheDir = ".cache/helpcenter"
 
 // Plan is a loaded site with everything decided short of rendering: the
 // graph, its renderer and templates, the assets and the list of pages.
@@ -66,6 +74,12 @@ type Plan struct {
 	// (search/<locale>/…); WriteTo builds them when it is nil.
 	SearchIndex []assets.File
 	Warnings    content.List
+	// Images processes the site's images and downloads.
+	Images *images.Processor
+	// Have, when set, reports files the output holds already (a
+	// Session's last good output): images whose names (content hashes)
+	// it knows are not written again.
+	Have func(name string) bool
 }
 
 func (o *Options) defaults() {
@@ -80,6 +94,9 @@ func (o *Options) defaults() {
 	}
 	if o.Defaults == nil {
 		o.Defaults = helpcenter.Defaults
+	}
+	if o.CacheDir == "" {
+		o.CacheDir = filepath.Join(o.Source, filepath.FromSlash(DefaultCacheDir))
 	}
 }
 
@@ -115,7 +132,10 @@ type reuse struct {
 	assets    *assets.Set
 	// markdown renders a body for a Markdown configuration (a string
 	// naming it): site.Options.Markdown.
-	markdown func(config string, r *markdown.Renderer, f *content.File, resolve markdown.Resolver) (*markdown.Doc, error)
+	markdown func(config string, r *markdown.Renderer, f *content.File, resolve markdown.Resolver, files markdown.FileResolver) (*markdown.Doc, error)
+	// images is the session's image processor, which remembers what it
+	// probed; nil makes a new one.
+	images *images.Processor
 }
 
 // load is Load with what re provides instead of reading it again.
@@ -149,15 +169,19 @@ func load(opts Options, re reuse) (*Plan, error) {
 			words[l][k] = tmpl.T(l, "callout."+k)
 		}
 	}
-	sopts := site.Options{BaseURL: opts.BaseURL, Drafts: opts.Drafts, Future: opts.Future, Now: opts.Now, Words: words}
+	proc := re.images
+	if proc == nil {
+		proc = images.New(root, images.Options{CacheDir: opts.CacheDir})
+	}
+	sopts := site.Options{BaseURL: opts.BaseURL, Drafts: opts.Drafts, Future: opts.Future, Now: opts.Now, Words: words, Images: proc}
 	if re.markdown != nil && len(locales) > 0 {
-		sopts.Markdown = func(r *markdown.Renderer, f *content.File, resolve markdown.Resolver) (*markdown.Doc, error) {
+		sopts.Markdown = func(r *markdown.Renderer, f *content.File, resolve markdown.Resolver, files markdown.FileResolver) (*markdown.Doc, error) {
 			l := f.Locale
 			if l == "" {
 				l = locales[0]
 			}
 			howTo := f.Article != nil && f.Article.Layout == content.LayoutHowTo
-			return re.markdown(fmt.Sprint(tree.Settings.Settings.UnsafeHTML, l, words[l], howTo), r, f, resolve)
+			return re.markdown(fmt.Sprint(tree.Settings.Settings.UnsafeHTML, l, words[l], howTo), r, f, resolve, files)
 		}
 	}
 	s, serrs := site.New(tree, sopts)
@@ -173,11 +197,17 @@ func load(opts Options, re reuse) (*Plan, error) {
 			return nil, content.List{{Path: "static", Err: err}}
 		}
 	}
-	p := &Plan{Opts: opts, Site: s, Assets: set, Warnings: errs.Warnings()}
+	p := &Plan{Opts: opts, Site: s, Assets: set, Images: proc, Warnings: errs.Warnings()}
 	if err := generated(p); err != nil {
 		return nil, err
 	}
 	p.Renderer = &render.Renderer{T: tmpl, M: set.Minifier(), Site: s, Now: opts.Now, Preview: opts.Preview}
+	for _, logo := range []string{"img/logo.svg", "img/logo.png"} {
+		if u, ok := set.URL(logo); ok {
+			p.Renderer.Logo = u
+			break
+		}
+	}
 	var err error
 	if p.Jobs, err = p.Renderer.Jobs(); err != nil {
 		return nil, err
@@ -197,6 +227,12 @@ func (p *Plan) WriteTo(out render.Output) error {
 			searchErr = searchIndex(p)
 		}()
 	}
+	var imageErr error
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		imageErr = p.writeImages(out)
+	}()
 	errs := p.Renderer.RenderAll(p.Jobs, out)
 	wg.Wait()
 	if len(errs) > 0 {
@@ -204,6 +240,9 @@ func (p *Plan) WriteTo(out render.Output) error {
 	}
 	if searchErr != nil {
 		return searchErr
+	}
+	if imageErr != nil {
+		return imageErr
 	}
 	if err := p.Renderer.Extras(out); err != nil {
 		return err
@@ -248,3 +287,31 @@ func templateErrors(errs []error) error {
 }
 
 var renderingRe = regexp.MustCompile(`^rendering (\S+): (?:template: )?(.*)$`)
+
+// writeImages writes the images and downloads the pages show, those the
+// output lacks.
+func (p *Plan) writeImages(out render.Output) error {
+	imgs, files := p.Site.Images, p.Site.Files
+	if p.Have != nil {
+		var need []*images.Image
+		for _, im := range imgs {
+			for _, v := range im.Variants() {
+				if !p.Have(v.Name) {
+					need = append(need, im)
+					break
+				}
+			}
+		}
+		var needFiles []*images.File
+		for _, f := range files {
+			if !p.Have(f.Out.Name) {
+				needFiles = append(needFiles, f)
+			}
+		}
+		imgs, files = need, needFiles
+	}
+	if err := p.Images.Write(out, imgs, files); err != nil {
+		return fmt.Errorf("processing images: %w", err)
+	}
+	return nil
+}

@@ -45,8 +45,16 @@ type ldBreadcrumbs struct {
 
 type ldOrganization struct {
 	ldThing
-	Name string `json:"name"`
-	URL  string `json:"url"`
+	Name string         `json:"name"`
+	URL  string         `json:"url"`
+	Logo *ldImageObject `json:"logo,omitempty"`
+}
+
+type ldImageObject struct {
+	ldThing
+	URL    string `json:"url"`
+	Width  int    `json:"width,omitempty"`
+	Height int    `json:"height,omitempty"`
 }
 
 type ldArticle struct {
@@ -58,6 +66,7 @@ type ldArticle struct {
 	MainEntityOfPage string         `json:"mainEntityOfPage"`
 	DatePublished    string         `json:"datePublished,omitempty"`
 	DateModified     string         `json:"dateModified,omitempty"`
+	Image            *ldImageObject `json:"image,omitempty"`
 	Author           ldOrganization `json:"author"`
 	Publisher        ldOrganization `json:"publisher"`
 }
@@ -122,13 +131,19 @@ func organizationLD(s *site.Site) ldOrganization {
 	return o
 }
 
-func articleLD(s *site.Site, p *Page) any {
+func (r *Renderer) articleLD(s *site.Site, p *Page) any {
 	a := p.Article
 	ld := ldArticle{
 		ldThing: ldThing{schemaOrg, "Article"}, Headline: a.Title, Description: p.Description, InLanguage: a.Locale.Code,
 		URL: p.Permalink, MainEntityOfPage: p.Permalink,
 		Author:    organizationLD(s),
 		Publisher: ldOrganization{ldThing: ldThing{Type: "Organization"}, Name: s.Settings.Title, URL: s.BaseURL + "/"},
+	}
+	if r.Logo != "" {
+		ld.Publisher.Logo = &ldImageObject{ldThing: ldThing{Type: "ImageObject"}, URL: s.BaseURL + r.Logo}
+	}
+	if im := a.Image; im != nil {
+		ld.Image = &ldImageObject{ldThing: ldThing{Type: "ImageObject"}, URL: s.BaseURL + im.Full.URL(), Width: im.Width, Height: im.Height}
 	}
 	if !a.Date.IsZero() {
 		ld.DatePublished = a.Date.Format("2006-01-02")
@@ -157,7 +172,7 @@ func (r *Renderer) ld(p *Page) ([]template.JS, error) {
 	case KindCategory, KindSection:
 		return jsonLD(breadcrumbLD(s, p))
 	case KindArticle:
-		objs := []any{articleLD(s, p), breadcrumbLD(s, p)}
+		objs := []any{r.articleLD(s, p), breadcrumbLD(s, p)}
 		if p.Article.Layout == content.LayoutHowTo {
 			objs = append(objs, howToLD(s, p))
 		}

@@ -29,7 +29,7 @@ func TestArticleLDAuthor(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := &site.Site{Settings: &content.Settings{Title: "Acme Help", Organization: tc.org}, BaseURL: "https://help.example.com"}
-			b, err := json.Marshal(articleLD(s, p))
+			b, err := json.Marshal((&Renderer{Site: s}).articleLD(s, p))
 			if err != nil {
 				t.Fatal(err)
 			}

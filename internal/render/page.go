@@ -46,6 +46,17 @@ type Page struct {
 	Preview bool
 	// Error pages and the search page are not indexed.
 	NoIndex bool
+	// Image is what sharing the page shows (og:image): an article's
+	// first image, or nil.
+	Image *ShareImage
+}
+
+// ShareImage is the picture of a shared page.
+type ShareImage struct {
+	URL           string // absolute
+	Type          string
+	Width, Height int
+	Alt           string
 }
 
 // SiteData is what every page knows of the site.

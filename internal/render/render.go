@@ -36,6 +36,9 @@ type Renderer struct {
 	Now time.Time
 	// Preview marks pages for helpcenter serve.
 	Preview bool
+	// Logo is the URL path of the site's logo, for schema.org's
+	// publisher.logo; "" leaves it out.
+	Logo string
 	// Release lets each article's HTML go once its page is written: a
 	// one-off build of a large site then needs less memory. The graph
 	// cannot be rendered again afterwards.
@@ -158,6 +161,9 @@ func (r *Renderer) articlePage(sd *SiteData, a *site.Article) (*Page, error) {
 		p.Description = excerpt(a.Summary, 160)
 	}
 	p.Article, p.Section, p.Category = a, a.Section, a.Section.Category
+	if im := a.Image; im != nil && im.Fallback != nil {
+		p.Image = &ShareImage{URL: r.Site.BaseURL + im.Fallback.URL(), Type: im.Fallback.Type, Width: im.Fallback.Width, Height: im.Fallback.Height, Alt: a.ImageAlt}
+	}
 	p.Breadcrumbs = []Link{{l.Title, l.URL}, {a.Section.Category.Title, a.Section.Category.URL}, {a.Section.Title, a.Section.URL}}
 	p.Alternates = r.alternates(l, a.URLs())
 	p.SectionArticles, p.MoreInSection = sectionWindow(a)

@@ -168,7 +168,7 @@ func (g *graph) structure(tree *content.Tree, st *content.Settings) {
 			continue
 		}
 		l := sec.Locale
-		art := &Article{Locale: l, Section: sec, File: f, Front: a, Key: strings.TrimPrefix(f.Rel, f.Locale+"/"), Slug: a.Slug, Title: a.Title, Description: a.Description, Layout: a.Layout, Date: a.Date.Time, Updated: a.Updated.Time}
+		art := &Article{Locale: l, Section: sec, File: f, Front: a, Key: f.Key(), Slug: a.Slug, Title: a.Title, Description: a.Description, Layout: a.Layout, Date: a.Date.Time, Updated: a.Updated.Time}
 		if a.TranslationKey != "" {
 			art.Key = a.TranslationKey
 		}
@@ -336,18 +336,19 @@ func (g *graph) render() {
 		f   *content.File
 		r   *markdown.Renderer
 		out func(*markdown.Doc)
+		a   *Article // nil for branch pages
 	}
 	var jobs []job
 	for _, l := range s.Locales {
 		r := renderers[l.Code]
 		if l.Home != nil {
-			jobs = append(jobs, job{l.Home, r, func(d *markdown.Doc) { l.Intro = template.HTML(d.HTML) }})
+			jobs = append(jobs, job{l.Home, r, func(d *markdown.Doc) { l.Intro = template.HTML(d.HTML) }, nil})
 		}
 		for _, c := range l.Categories {
-			jobs = append(jobs, job{c.File, r, func(d *markdown.Doc) { c.Intro = template.HTML(d.HTML) }})
+			jobs = append(jobs, job{c.File, r, func(d *markdown.Doc) { c.Intro = template.HTML(d.HTML) }, nil})
 		}
 		for _, sec := range l.Sections {
-			jobs = append(jobs, job{sec.File, r, func(d *markdown.Doc) { sec.Intro = template.HTML(d.HTML) }})
+			jobs = append(jobs, job{sec.File, r, func(d *markdown.Doc) { sec.Intro = template.HTML(d.HTML) }, nil})
 		}
 		for _, a := range l.Articles {
 			r := r
@@ -357,11 +358,11 @@ func (g *graph) render() {
 			jobs = append(jobs, job{a.File, r, func(d *markdown.Doc) {
 				a.doc = d
 				a.SetBody(a.File, d)
-			}})
+			}, a})
 		}
 	}
 	if sf := s.SettingsFile; sf != nil {
-		jobs = append(jobs, job{sf, renderers[s.Locales[0].Code], func(d *markdown.Doc) { s.RootHTML = template.HTML(d.HTML) }})
+		jobs = append(jobs, job{sf, renderers[s.Locales[0].Code], func(d *markdown.Doc) { s.RootHTML = template.HTML(d.HTML) }, nil})
 	}
 	docs := make([]*markdown.Doc, len(jobs))
 	errs := make([]error, len(jobs))
@@ -376,10 +377,11 @@ func (g *graph) render() {
 		go func() {
 			defer wg.Done()
 			for i := range next {
+				files := g.fileResolver(jobs[i].f, jobs[i].a)
 				if md := g.opts.Markdown; md != nil {
-					docs[i], errs[i] = md(jobs[i].r, jobs[i].f, resolve)
+					docs[i], errs[i] = md(jobs[i].r, jobs[i].f, resolve, files)
 				} else {
-					docs[i], errs[i] = jobs[i].r.Render(jobs[i].f.Body, jobs[i].f.Rel, resolve)
+					docs[i], errs[i] = jobs[i].r.Render(jobs[i].f.Body, jobs[i].f.Rel, resolve, files)
 				}
 			}
 		}()
@@ -392,6 +394,9 @@ func (g *graph) render() {
 		}
 		j.out(docs[i])
 		g.checkLinks(j.f, docs[i])
+		g.checkRefs(j.f, docs[i])
+		s.Images = append(s.Images, docs[i].Images...)
+		s.Files = append(s.Files, docs[i].Files...)
 	}
 }
 
@@ -589,6 +594,9 @@ func (g *graph) promoted() {
 			for _, p := range l.Home.Home.Promoted {
 				rel := path.Clean(l.Code + "/" + strings.TrimPrefix(p, "/"))
 				a := g.site.Articles[rel]
+				if a == nil && strings.HasSuffix(rel, ".md") {
+					a = g.site.Articles[strings.TrimSuffix(rel, ".md")+"/index.md"] // a bundle
+				}
 				if a == nil {
 					hint := "list article paths relative to content/" + l.Code + "/, e.g. cases/submitting/create-a-support-case.md"
 					if why, ok := g.unpublished[rel]; ok {

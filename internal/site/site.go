@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/inexchange/helpcenter/internal/content"
+	"github.com/inexchange/helpcenter/internal/images"
 	"github.com/inexchange/helpcenter/internal/markdown"
 )
 
@@ -30,10 +31,14 @@ type Options struct {
 	// markdown.Config.Words).
 	Words map[string]map[string]string
 	// Markdown, when set, renders each Markdown body in place of
-	// r.Render(f.Body, f.Rel, resolve). helpcenter serve passes a cache
-	// that hands back the documents of unchanged files (pipeline.Session).
-	// It is called concurrently and must return what r.Render would.
-	Markdown func(r *markdown.Renderer, f *content.File, resolve markdown.Resolver) (*markdown.Doc, error)
+	// r.Render(f.Body, f.Rel, resolve, files). helpcenter serve passes a
+	// cache that hands back the documents of unchanged files
+	// (pipeline.Session). It is called concurrently and must return what
+	// r.Render would.
+	Markdown func(r *markdown.Renderer, f *content.File, resolve markdown.Resolver, files markdown.FileResolver) (*markdown.Doc, error)
+	// Images probes the images and files that Markdown shows and links
+	// to; nil leaves such references as they are written, unchecked.
+	Images *images.Processor
 }
 
 // Site is the whole help center.
@@ -52,6 +57,10 @@ type Site struct {
 	Articles map[string]*Article
 	// Problems holds the warnings of a successful build.
 	Problems content.List
+	// Images and Files are every image and download the site's pages
+	// show, in page order, duplicates included.
+	Images []*images.Image
+	Files  []*images.File
 }
 
 // Alias is an old URL that must answer 301 with a page's URL.
@@ -146,7 +155,14 @@ type Article struct {
 	Labels       []*Label
 	Translations []*Article // the same article in other locales, in locale order
 	Related      []*Article
-	doc          *markdown.Doc
+	// Images and Files are what the body shows and offers, in order;
+	// Image is the first raster image, for sharing (og:image) and
+	// schema.org, or nil.
+	Images   []*images.Image
+	Files    []*images.File
+	Image    *images.Image
+	ImageAlt string
+	doc      *markdown.Doc
 }
 
 // Label is a tag shared by articles of one locale.
@@ -166,6 +182,13 @@ func (a *Article) SetBody(f *content.File, d *markdown.Doc) {
 	a.File, a.Front = f, f.Article
 	a.HTML = template.HTML(d.HTML)
 	a.Headings, a.Text, a.Steps = d.Headings, d.Text, d.Steps
+	a.Images, a.Files, a.Image, a.ImageAlt = d.Images, d.Files, nil, ""
+	for _, r := range d.Refs {
+		if r.IsImage && r.Image != nil && r.Image.Raster() && !r.Decorative {
+			a.Image, a.ImageAlt = r.Image, r.Alt
+			break
+		}
+	}
 	a.Summary = d.Text
 	if r := []rune(d.Text); len(r) > SummaryRunes {
 		a.Summary = string(r[:SummaryRunes])

@@ -14,7 +14,7 @@ import (
 // Zendesk knew to the id the site gives it.
 func (c *converter) headingIDs(p *page) {
 	r := markdown.New(markdown.Config{Locale: p.locale.site, UnsafeHTML: c.unsafe})
-	doc, err := r.Render([]byte(p.md), p.rel, nil)
+	doc, err := r.Render([]byte(p.md), p.rel, nil, nil)
 	if err != nil {
 		return
 	}
