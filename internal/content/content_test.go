@@ -3,6 +3,7 @@ package content_test
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -507,5 +508,54 @@ func TestParseDate(t *testing.T) {
 				t.Errorf("got %v, want %v", d.Time, tt.want)
 			}
 		})
+	}
+}
+
+// failingFS is a site root whose named files cannot be read.
+type failingFS struct {
+	fstest.MapFS
+	bad map[string]bool
+}
+
+var errDisk = errors.New("input/output error")
+
+func (f failingFS) Open(name string) (fs.File, error) {
+	if f.bad[name] {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: errDisk}
+	}
+	return f.MapFS.Open(name)
+}
+
+func (f failingFS) ReadFile(name string) ([]byte, error) {
+	if f.bad[name] {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: errDisk}
+	}
+	return f.MapFS.ReadFile(name)
+}
+
+// TestReadErrorKind: a file that cannot be read is reported as such, at
+// its path, wrapping the system's error; the other files still load, and
+// Wrap keeps both the kind and the cause.
+func TestReadErrorKind(t *testing.T) {
+	fsys := failingFS{fstest.MapFS{
+		"content/_index.md":      {Data: []byte("---\ntitle: Help\nlocales: [en]\n---\n")},
+		"content/en/_index.md":   {Data: []byte("---\ntitle: Help\n---\n")},
+		"content/en/a/b/good.md": {Data: []byte("---\ntitle: Good\n---\n")},
+		"content/en/a/b/bad.md":  {Data: []byte("---\ntitle: Bad\n---\n")},
+	}, map[string]bool{"content/en/a/b/bad.md": true}}
+	tree, errs := content.Load(fsys)
+	if len(errs) != 1 || errs[0].Path != "content/en/a/b/bad.md" || !errors.Is(errs[0], content.ErrRead) || !errors.Is(errs[0], errDisk) {
+		t.Fatalf("errors %v, want one read error at bad.md wrapping the disk's", errs)
+	}
+	if tree == nil || len(tree.Files) != 2 {
+		t.Errorf("the readable files did not load: %+v", tree)
+	}
+	_, errs = content.Load(fstest.MapFS{"README.md": {Data: []byte("x")}})
+	if len(errs) != 1 || !errors.Is(errs[0], content.ErrRead) || !errors.Is(errs[0], fs.ErrNotExist) {
+		t.Errorf("missing content folder: %v, want a read error wrapping fs.ErrNotExist", errs)
+	}
+	e := content.Wrap("content/x.md", 3, 1, content.ErrLayout, "a hint", fmt.Errorf("hours: %w", errDisk))
+	if e.Error() != "content/x.md:3:1: hours: input/output error (a hint)" || !errors.Is(e, content.ErrLayout) || !errors.Is(e, errDisk) {
+		t.Errorf("Wrap: %q, Is(ErrLayout) %v, Is(cause) %v", e.Error(), errors.Is(e, content.ErrLayout), errors.Is(e, errDisk))
 	}
 }

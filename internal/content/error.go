@@ -43,7 +43,8 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// Sentinel errors that content errors wrap, for errors.Is.
+// Sentinel errors that content errors wrap, for errors.Is: each names
+// what failed.
 var (
 	ErrUnknownKey     = errors.New("unknown key")
 	ErrMissingKey     = errors.New("missing required key")
@@ -65,6 +66,10 @@ var (
 	ErrAltText        = errors.New("missing alt text")
 	ErrRemoteImage    = errors.New("image from another host")
 	ErrFile           = errors.New("unusable file")
+	ErrRead           = errors.New("unreadable file")    // a file or folder that could not be read
+	ErrMarkdown       = errors.New("rendering Markdown") // a body goldmark could not render
+	ErrAsset          = errors.New("static asset")       // a file of static/ that could not be added
+	ErrSearchIndex    = errors.New("search index")       // a locale's search index could not be built
 )
 
 // Errorf builds an *Error with a formatted message that wraps kind (for
@@ -73,14 +78,29 @@ func Errorf(path string, line, col int, kind error, hint, format string, args ..
 	return &Error{Path: path, Line: line, Col: col, Err: &kindError{msg: fmt.Sprintf(format, args...), kind: kind}, Hint: hint}
 }
 
-// kindError is a message classified by one of the sentinel errors.
+// Wrap builds an *Error for the failure err, classified by kind: its
+// message is err's, and errors.Is and errors.As find kind as well as
+// what err wraps (fs.ErrNotExist, …).
+func Wrap(path string, line, col int, kind error, hint string, err error) *Error {
+	return &Error{Path: path, Line: line, Col: col, Err: &kindError{msg: err.Error(), kind: kind, cause: err}, Hint: hint}
+}
+
+// kindError is a message classified by one of the sentinel errors, and
+// the error it came from, if any.
 type kindError struct {
-	msg  string
-	kind error
+	msg   string
+	kind  error
+	cause error
 }
 
 func (e *kindError) Error() string { return e.msg }
-func (e *kindError) Unwrap() error { return e.kind }
+
+func (e *kindError) Unwrap() []error {
+	if e.cause == nil {
+		return []error{e.kind}
+	}
+	return []error{e.kind, e.cause}
+}
 
 // List collects the problems of one run. Its Error lists every error, one
 // per line, sorted by position so that output is stable.

@@ -77,6 +77,9 @@ func (f *File) Key() string {
 type Tree struct {
 	Settings *File
 	Files    []*File // all other files, sorted by Rel
+	// NoSettingsFile says content/_index.md is missing: Settings stands
+	// in for it, with the top folders as locales.
+	NoSettingsFile bool
 }
 
 // Dir is the folder below the site root that holds content.
@@ -93,7 +96,7 @@ func Load(fsys fs.FS) (*Tree, List) {
 			if p == Dir {
 				return err
 			}
-			errs = append(errs, &Error{Path: p, Err: fmt.Errorf("reading: %w", err)})
+			errs = append(errs, Wrap(p, 0, 0, ErrRead, "", fmt.Errorf("reading: %w", err)))
 			return nil
 		}
 		if p != Dir && Ignored(d.Name()) {
@@ -108,7 +111,7 @@ func Load(fsys fs.FS) (*Tree, List) {
 		return nil
 	})
 	if err != nil {
-		return nil, List{{Path: Dir, Err: fmt.Errorf("reading content folder: %w", err), Hint: "run in the site root or pass --source"}}
+		return nil, List{Wrap(Dir, 0, 0, ErrRead, "run in the site root or pass --source", fmt.Errorf("reading content folder: %w", err))}
 	}
 	sort.Strings(names)
 	files := make([]*File, len(names))
@@ -142,7 +145,7 @@ func Load(fsys fs.FS) (*Tree, List) {
 		t.Files = append(t.Files, f)
 	}
 	if t.Settings == nil {
-		t.Settings = defaultSettings(t.Files)
+		t.Settings, t.NoSettingsFile = defaultSettings(t.Files), true
 	}
 	return t, errs
 }
@@ -184,7 +187,7 @@ func defaultSettings(files []*File) *File {
 func LoadFile(fsys fs.FS, p string) (*File, List) {
 	src, err := fs.ReadFile(fsys, p)
 	if err != nil {
-		return nil, List{{Path: p, Err: fmt.Errorf("reading: %w", err)}}
+		return nil, List{Wrap(p, 0, 0, ErrRead, "", fmt.Errorf("reading: %w", err))}
 	}
 	return ParseFile(p, src)
 }

@@ -14,6 +14,7 @@ package markdown
 
 import (
 	"bytes"
+	"encoding/json"
 	"html"
 	"net/url"
 	"path"
@@ -48,6 +49,18 @@ type Config struct {
 	// StepIDs gives the items of the first ordered list the ids step-1,
 	// step-2, …, which schema.org HowTo steps link to.
 	StepIDs bool
+}
+
+// Key identifies the configuration: two configurations render every body
+// alike exactly when their keys are equal. Caches of rendered documents
+// key on it. It covers every field (encoding/json writes them all, map
+// keys sorted), so a field added to Config is part of the key.
+func (c Config) Key() string {
+	b, err := json.Marshal(c)
+	if err != nil {
+		panic("markdown: Config cannot be a key: " + err.Error()) // only for a field JSON cannot write
+	}
+	return string(b)
 }
 
 // Heading is one heading of a document.
@@ -90,7 +103,11 @@ type Resolver func(target string) (url string, ok bool)
 type Renderer struct {
 	md      goldmark.Markdown
 	stepIDs bool
+	key     string
 }
+
+// Key is the Key of the Config the renderer was made with.
+func (r *Renderer) Key() string { return r.key }
 
 var stateKey = parser.NewContextKey()
 
@@ -134,7 +151,7 @@ func New(c Config) *Renderer {
 		),
 		goldmark.WithRendererOptions(rOpts...),
 	)
-	return &Renderer{md: md, stepIDs: c.StepIDs}
+	return &Renderer{md: md, stepIDs: c.StepIDs, key: c.Key()}
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}

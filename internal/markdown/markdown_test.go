@@ -2,6 +2,8 @@ package markdown_test
 
 import (
 	"fmt"
+	"maps"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -390,4 +392,43 @@ func FuzzRender(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestConfigKey: the cache key of a configuration tells every field
+// apart, map entries included, and equal configurations share it.
+func TestConfigKey(t *testing.T) {
+	base := markdown.Config{Locale: "en", Words: map[string]string{"note": "Note", "table": "Table"}}
+	same := markdown.Config{Locale: "en", Words: map[string]string{"table": "Table", "note": "Note"}}
+	if base.Key() != same.Key() {
+		t.Errorf("equal configurations, keys %q and %q", base.Key(), same.Key())
+	}
+	if markdown.New(base).Key() != base.Key() {
+		t.Error("a renderer's key is not its configuration's")
+	}
+	typ := reflect.TypeFor[markdown.Config]()
+	for i := range typ.NumField() {
+		c := base
+		c.Words = maps.Clone(base.Words)
+		f := reflect.ValueOf(&c).Elem().Field(i)
+		switch f.Kind() {
+		case reflect.Bool:
+			f.SetBool(!f.Bool())
+		case reflect.String:
+			f.SetString(f.String() + "x")
+		case reflect.Map:
+			c.Words["note"] = "Observera"
+		default:
+			t.Fatalf("Config.%s: teach this test to change a %s", typ.Field(i).Name, f.Kind())
+		}
+		if c.Key() == base.Key() {
+			t.Errorf("a change to Config.%s keeps the key %q", typ.Field(i).Name, c.Key())
+		}
+	}
+	// A word that looks like the next field must not make two
+	// configurations one.
+	a := markdown.Config{Locale: "en", Words: map[string]string{"note": `Note","StepIDs":true`}}
+	b := markdown.Config{Locale: "en", Words: map[string]string{"note": "Note"}, StepIDs: true}
+	if a.Key() == b.Key() {
+		t.Error("distinct configurations share a key")
+	}
 }

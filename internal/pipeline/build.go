@@ -30,12 +30,7 @@ func Build(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Every body is rendered and checked: a one-off build needs the
-	// sources no more (serve keeps them, for incremental rebuilds).
-	for _, f := range p.Site.Articles {
-		f.File.Body = nil
-	}
-	p.release, p.Renderer.Release = true, true
+	p.releaseAfterUse()
 	out, err := NewDirOutput(opts.Dest)
 	if err != nil {
 		return nil, err

@@ -31,7 +31,7 @@ func requirements(s *site.Site) content.List {
 	}
 	var de *compat.DisagreementError
 	if !errors.As(err, &de) {
-		return content.List{{Path: "content", Err: err}}
+		return content.List{content.Wrap(content.Dir, 0, 0, content.ErrRequirements, "", err)}
 	}
 	ref := s.Locale(de.Reference).Requirements.File.Path
 	var errs content.List
@@ -56,7 +56,7 @@ func generated(p *Plan) error {
 				return content.List{content.Errorf(a.File.Path, a.File.KeyLine("requirements"), 1, content.ErrRequirements, "", "%v", err)}
 			}
 			if err := p.Assets.Add("js/compat.js", js); err != nil {
-				return fmt.Errorf("adding compat.js: %w", err)
+				return content.List{content.Wrap(a.File.Path, a.File.KeyLine("requirements"), 1, content.ErrAsset, "", fmt.Errorf("adding compat.js: %w", err))}
 			}
 			break
 		}
@@ -76,25 +76,27 @@ func searchIndex(p *Plan) error {
 		go func() {
 			defer wg.Done()
 			files[i], errs[i] = localeIndex(l)
-			if p.release {
-				for _, a := range l.Articles {
-					a.Text = "" // indexed: a one-off build needs it no more
-				}
-			}
+			p.indexed(l)
 		}()
 	}
 	wg.Wait()
 	for i, l := range s.Locales {
 		if errs[i] != nil {
-			path := "content/" + l.Code
-			if l.Home != nil {
-				path = l.Home.Path
-			}
-			return content.List{{Path: path, Err: fmt.Errorf("building the search index: %w", errs[i]), Hint: "check synonyms: in this file"}}
+			return indexError(l, errs[i])
 		}
 		p.SearchIndex = append(p.SearchIndex, files[i]...)
 	}
 	return nil
+}
+
+// indexError reports that a locale's search index could not be built, at
+// the locale home, whose synonyms are the input the index checks.
+func indexError(l *site.Locale, err error) error {
+	path := content.Dir + "/" + l.Code
+	if l.Home != nil {
+		path = l.Home.Path
+	}
+	return content.List{content.Wrap(path, 0, 0, content.ErrSearchIndex, "check synonyms: in this file", fmt.Errorf("building the search index: %w", err))}
 }
 
 func localeIndex(l *site.Locale) ([]assets.File, error) {

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -151,4 +152,32 @@ func (o *DirOutput) Commit() error {
 		}
 	}
 	return nil
+}
+
+// diffOutput passes on the files of a step whose content differs from
+// the last good output, and records the hash of every file written.
+type diffOutput struct {
+	old     map[string]uint64
+	out     render.Output
+	mu      sync.Mutex
+	sums    map[string]uint64
+	changed []string
+}
+
+var sumSeed = maphash.MakeSeed()
+
+// WriteFile implements render.Output.
+func (d *diffOutput) WriteFile(name string, data []byte) error {
+	sum := maphash.Bytes(sumSeed, data)
+	d.mu.Lock()
+	d.sums[name] = sum
+	old, ok := d.old[name]
+	if !ok || old != sum {
+		d.changed = append(d.changed, name)
+	}
+	d.mu.Unlock()
+	if ok && old == sum {
+		return nil
+	}
+	return d.out.WriteFile(name, data)
 }

@@ -6,6 +6,16 @@
 // Check); `helpcenter serve` keeps a Session, which holds the last Plan and
 // redoes only what a change touches.
 //
+// The files: pipeline.go (Options, Load, Plan.WriteTo), build.go (Build,
+// Check), output.go (the atomic output folder, the Session's diffing
+// output), generated.go (the compatibility script, the search index),
+// release.go (letting bodies go in one-off builds), and the Session of
+// incremental rebuilds by concern: session.go (its steps), changes.go
+// (classifying changed paths, re-reading files), compare.go (what a step
+// compares between two graphs, one table per type), cache.go (rendered
+// Markdown by configuration) and index.go (the search index, off the
+// Session's goroutine).
+//
 // Words used with one meaning throughout: a build is one run that writes
 // the output folder (helpcenter build); to load is to read sources into a
 // Plan; to render is to turn page data into files; a step is one Session
@@ -13,6 +23,7 @@
 package pipeline
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -67,9 +78,8 @@ type Plan struct {
 	Renderer *render.Renderer
 	Assets   *assets.Set
 	Jobs     []render.Job
-	// release lets article bodies go as soon as they are used (one-off
-	// builds only; see render.Renderer.Release).
-	release bool
+	// released says the articles' bodies go once used (release.go).
+	released bool
 	// SearchIndex holds the files of every locale's search index
 	// (search/<locale>/…); WriteTo builds them when it is nil.
 	SearchIndex []assets.File
@@ -130,9 +140,9 @@ type reuse struct {
 	// templates and assets (static/ already added) are reused when set.
 	templates *render.Templates
 	assets    *assets.Set
-	// markdown renders a body for a Markdown configuration (a string
-	// naming it): site.Options.Markdown.
-	markdown func(config string, r *markdown.Renderer, f *content.File, resolve markdown.Resolver, files markdown.FileResolver) (*markdown.Doc, error)
+	// markdown renders a body in place of the site's renderer (a cache:
+	// site.Options.Markdown); nil renders every body.
+	markdown func(r *markdown.Renderer, f *content.File, resolve markdown.Resolver, files markdown.FileResolver) (*markdown.Doc, error)
 	// images is the session's image processor, which remembers what it
 	// probed; nil makes a new one.
 	images *images.Processor
@@ -146,10 +156,10 @@ func load(opts Options, re reuse) (*Plan, error) {
 	if tree == nil {
 		tree, errs = content.Load(root)
 	}
-	if tree == nil {
-		return nil, errs
-	}
-	if tree.Settings == nil {
+	if tree == nil || tree.Settings == nil {
+		if len(errs.Errors()) == 0 {
+			errs = append(errs, content.Errorf(content.Dir+"/_index.md", 0, 0, content.ErrStructure, "run in the site root or pass --source", "no site settings"))
+		}
 		return nil, errs
 	}
 	locales := tree.Settings.Settings.Locales
@@ -159,7 +169,7 @@ func load(opts Options, re reuse) (*Plan, error) {
 		var err error
 		tmpl, err = render.LoadTemplates(layered, locales, render.Funcs{Asset: set.URL})
 		if err != nil {
-			return nil, content.List{{Path: "layouts", Err: err, Hint: "fix the layout or UI strings file named"}}
+			return nil, content.List{content.Wrap("layouts", 0, 0, content.ErrTemplate, "fix the layout or UI strings file named", err)}
 		}
 	}
 	words := map[string]map[string]string{} // UI strings callout.<word>
@@ -173,19 +183,12 @@ func load(opts Options, re reuse) (*Plan, error) {
 	if proc == nil {
 		proc = images.New(root, images.Options{CacheDir: opts.CacheDir})
 	}
-	sopts := site.Options{BaseURL: opts.BaseURL, Drafts: opts.Drafts, Future: opts.Future, Now: opts.Now, Words: words, Images: proc}
-	if re.markdown != nil && len(locales) > 0 {
-		sopts.Markdown = func(r *markdown.Renderer, f *content.File, resolve markdown.Resolver, files markdown.FileResolver) (*markdown.Doc, error) {
-			l := f.Locale
-			if l == "" {
-				l = locales[0]
-			}
-			howTo := f.Article != nil && f.Article.Layout == content.LayoutHowTo
-			return re.markdown(fmt.Sprint(tree.Settings.Settings.UnsafeHTML, l, words[l], howTo), r, f, resolve, files)
-		}
-	}
+	sopts := site.Options{BaseURL: opts.BaseURL, Drafts: opts.Drafts, Future: opts.Future, Now: opts.Now, Words: words, Images: proc, Markdown: re.markdown}
 	s, serrs := site.New(tree, sopts)
 	errs = append(errs, serrs...)
+	if s == nil && len(errs.Errors()) == 0 {
+		errs = append(errs, content.Errorf(tree.Settings.Path, 0, 0, content.ErrStructure, "", "the site has no locales"))
+	}
 	if s != nil {
 		errs = append(errs, requirements(s)...)
 	}
@@ -194,7 +197,7 @@ func load(opts Options, re reuse) (*Plan, error) {
 	}
 	if re.templates == nil {
 		if err := set.AddFS(layered, "static"); err != nil {
-			return nil, content.List{{Path: "static", Err: err}}
+			return nil, content.List{content.Wrap("static", 0, 0, content.ErrAsset, "", err)}
 		}
 	}
 	p := &Plan{Opts: opts, Site: s, Assets: set, Images: proc, Warnings: errs.Warnings()}
@@ -210,9 +213,19 @@ func load(opts Options, re reuse) (*Plan, error) {
 	}
 	var err error
 	if p.Jobs, err = p.Renderer.Jobs(); err != nil {
-		return nil, err
+		return nil, asList(err)
 	}
 	return p, nil
+}
+
+// asList makes a content error a content.List, as every other content
+// problem comes back.
+func asList(err error) error {
+	var e *content.Error
+	if errors.As(err, &e) {
+		return content.List{e}
+	}
+	return err
 }
 
 // WriteTo renders every file into out. The search index is built while

@@ -39,10 +39,10 @@ type Renderer struct {
 	// Logo is the URL path of the site's logo, for schema.org's
 	// publisher.logo; "" leaves it out.
 	Logo string
-	// Release lets each article's HTML go once its page is written: a
-	// one-off build of a large site then needs less memory. The graph
-	// cannot be rendered again afterwards.
-	Release bool
+	// Rendered, when set, is called with each job once its page is
+	// rendered (before it is written), on the rendering goroutine: a
+	// one-off build lets the article's HTML go then.
+	Rendered func(Job)
 }
 
 // Job is one HTML page to render.
@@ -175,7 +175,7 @@ func (r *Renderer) articlePage(sd *SiteData, a *site.Article) (*Page, error) {
 		if a.Front.Hours != nil {
 			v, err := hours.NewView(*a.Front.Hours, r.Now)
 			if err != nil {
-				return nil, fmt.Errorf("%s: hours: %w", a.File.Path, err)
+				return nil, content.Wrap(a.File.Path, a.File.KeyLine("hours"), 1, content.ErrLayout, "", fmt.Errorf("hours: %w", err))
 			}
 			p.Hours = v
 		}
@@ -262,8 +262,8 @@ func (r *Renderer) RenderAll(jobs []Job, out Output) []error {
 			var buf bytes.Buffer
 			for i := range next {
 				data, err := r.RenderPage(jobs[i], &buf)
-				if r.Release && jobs[i].Page.Article != nil && jobs[i].Page.Kind == KindArticle {
-					jobs[i].Page.Article.HTML = ""
+				if r.Rendered != nil {
+					r.Rendered(jobs[i])
 				}
 				if err == nil {
 					err = out.WriteFile(jobs[i].Name, data)

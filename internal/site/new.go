@@ -69,6 +69,11 @@ func New(tree *content.Tree, opts Options) (*Site, content.List) {
 		s.byCode[code] = l
 	}
 	if len(s.Locales) == 0 {
+		// A settings file without locales: is reported by the loader; an
+		// empty content folder is not.
+		if tree.NoSettingsFile {
+			g.errorf(tree.Settings, 0, 0, content.ErrStructure, "add a locale folder with an article, e.g. content/en/<category>/<section>/<article>.md (helpcenter new creates one), or list locales: in content/_index.md", "no locales: content/ holds no locale folder")
+		}
 		return nil, g.errs
 	}
 	g.structure(tree, st)
@@ -389,7 +394,7 @@ func (g *graph) render() {
 	wg.Wait()
 	for i, j := range jobs {
 		if errs[i] != nil {
-			g.errorf(j.f, j.f.BodyLine, 1, content.ErrFrontMatter, "", "rendering Markdown: %v", errs[i])
+			g.errorf(j.f, j.f.BodyLine, 1, content.ErrMarkdown, "", "rendering Markdown: %v", errs[i])
 			continue
 		}
 		j.out(docs[i])

@@ -3,7 +3,8 @@
 // every URL decided, every Markdown body rendered, and every cross-page
 // rule checked (slug clashes, links and anchors, aliases, translations,
 // promoted lists). The graph is plain typed data, built once and then only
-// read by the renderers.
+// read by the renderers, with one exception: a one-off build lets each
+// article's bodies go once they are used (Article.Release).
 package site
 
 import (
@@ -55,8 +56,6 @@ type Site struct {
 	Aliases []Alias
 	// Articles by content-relative path, published ones only.
 	Articles map[string]*Article
-	// Problems holds the warnings of a successful build.
-	Problems content.List
 	// Images and Files are every image and download the site's pages
 	// show, in page order, duplicates included.
 	Images []*images.Image
@@ -149,7 +148,7 @@ type Article struct {
 	TOC      []markdown.Heading // level 2 and 3 headings
 	Text     string             // plain text of the body
 	// Summary is the start of Text, enough for descriptions and feed
-	// summaries once Text is released.
+	// summaries once Text is released (Release).
 	Summary      string
 	Steps        []string // how-to steps
 	Labels       []*Label
@@ -198,6 +197,38 @@ func (a *Article) SetBody(f *content.File, d *markdown.Doc) {
 		if h.Level == 2 || h.Level == 3 {
 			a.TOC = append(a.TOC, h)
 		}
+	}
+}
+
+// Part names what Article.Release lets go.
+type Part uint8
+
+// The parts of an article a one-off build uses once.
+const (
+	// Source is the Markdown (File.Body): once New returns, every body
+	// is rendered and its links are checked.
+	Source Part = 1 << iota
+	// HTML is the rendered body, which only the article's own page shows.
+	HTML
+	// Text is the plain text, which only the search index reads;
+	// Summary, its start, stays for descriptions and feeds.
+	Text
+)
+
+// Release lets the parts of the article go, so that a one-off build of a
+// large site needs less memory (pipeline.Build calls it, each part as
+// soon as its last reader is done). It is the one change to the graph
+// after New: an article released cannot be rendered or indexed again,
+// so nothing that renders the graph twice (helpcenter serve) may call it.
+func (a *Article) Release(parts Part) {
+	if parts&Source != 0 && a.File != nil {
+		a.File.Body = nil
+	}
+	if parts&HTML != 0 {
+		a.HTML = ""
+	}
+	if parts&Text != 0 {
+		a.Text = ""
 	}
 }
 

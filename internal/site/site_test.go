@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/inexchange/helpcenter/internal/content"
+	"github.com/inexchange/helpcenter/internal/markdown"
 	"github.com/inexchange/helpcenter/internal/site"
 )
 
@@ -526,5 +527,40 @@ func TestBaseURLOverride(t *testing.T) {
 func TestNilTree(t *testing.T) {
 	if _, errs := site.New(nil, site.Options{}); !errors.Is(errs, content.ErrStructure) {
 		t.Errorf("errors %v", errs)
+	}
+}
+
+// TestMarkdownFailureKind: a body that cannot be rendered is reported as
+// a Markdown failure at the body's first line, not as front matter.
+func TestMarkdownFailureKind(t *testing.T) {
+	failing := errors.New("the renderer broke")
+	_, errs := build(t, base(), site.Options{Markdown: func(r *markdown.Renderer, f *content.File, resolve markdown.Resolver, files markdown.FileResolver) (*markdown.Doc, error) {
+		if f.Rel == "en/cases/submit/create.md" {
+			return nil, failing
+		}
+		return r.Render(f.Body, f.Rel, resolve, files)
+	}})
+	list := errs.Errors()
+	if len(list) != 1 || !errors.Is(list[0], content.ErrMarkdown) || errors.Is(list[0], content.ErrFrontMatter) {
+		t.Fatalf("errors %v, want one Markdown error", list)
+	}
+	if e := list[0]; e.Path != "content/en/cases/submit/create.md" || e.Line != 6 || !strings.Contains(e.Error(), "the renderer broke") {
+		t.Errorf("error %v, want it at content/en/cases/submit/create.md:6 (where the body starts) with the renderer's message", e)
+	}
+}
+
+// TestNoLocales: an empty content folder is an error that says what to
+// add, not a graph with nothing in it.
+func TestNoLocales(t *testing.T) {
+	tree, errs := content.Load(fstest.MapFS{"content/.keep": &fstest.MapFile{}})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	s, errs := site.New(tree, site.Options{Now: now})
+	if s != nil || len(errs.Errors()) != 1 || !errors.Is(errs[0], content.ErrStructure) {
+		t.Fatalf("site %v, errors %v: want no site and one structure error", s, errs)
+	}
+	if !strings.Contains(errs[0].Hint, "content/en/") {
+		t.Errorf("hint %q does not say what to add", errs[0].Hint)
 	}
 }

@@ -462,3 +462,41 @@ func TestSessionAfterFailedFullBuild(t *testing.T) {
 		})
 	}
 }
+
+// TestSessionBodyEditEveryRenderer: a body edit takes the fast path
+// whichever Markdown renderer the article needs (how-to articles get
+// step ids, others not), in every locale.
+func TestSessionBodyEditEveryRenderer(t *testing.T) {
+	root := copySite(t, false)
+	s := NewSession(Options{Source: root, Now: testNow, Preview: true})
+	o := newOutput()
+	u, err := s.Reload(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.apply(u)
+	for _, p := range []string{
+		"content/en/invoices/sending/how-to-correct-an-undelivered-invoice.md", // how-to
+		statuses, // plain
+		"content/sv/invoices/sending/how-to-correct-an-undelivered-invoice.md",
+		"content/sv/invoices/sending/invoice-formats.md",
+	} {
+		t.Run(p, func(t *testing.T) {
+			edit(t, root, p, func(s string) string { return s + "\nOne more paragraph.\n" })
+			u, err := s.Apply([]string{p}, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o.apply(u)
+			if !u.BodyOnly || u.Rendered != 1 {
+				t.Errorf("BodyOnly %v, rendered %d pages: want the fast path, one page", u.BodyOnly, u.Rendered)
+			}
+			fu, _, err := s.Finish(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o.apply(fu)
+			sameOutput(t, withoutSearch(o.files), withoutSearch(fresh(t, root)))
+		})
+	}
+}
