@@ -109,7 +109,7 @@ var localeChecks = checks[site.Locale]{
 	eq("Title", func(l *site.Locale) string { return l.Title }),
 	eq("Description", func(l *site.Locale) string { return l.Description }),
 	eq("Intro", func(l *site.Locale) any { return l.Intro }),
-	exempt[site.Locale]("Home", "the locale's _index.md: shown as Title, Description and Intro"),
+	exempt[site.Locale]("Home", "the locale's _index.md: a change to any _index.md renders everything (Apply: structural)"),
 	exempt[site.Locale]("Synonyms", "only the search index reads them, built anew after every step (Finish)"),
 	by("Categories", func(a, b *site.Locale) bool {
 		return sameEach(a.Categories, b.Categories, func(x, y *site.Category) bool { return samePtr(x, y, categoryChecks) })
@@ -117,17 +117,17 @@ var localeChecks = checks[site.Locale]{
 	by("Sections", func(a, b *site.Locale) bool {
 		return sameEach(a.Sections, b.Sections, func(x, y *site.Section) bool { return samePtr(x, y, sectionChecks) })
 	}),
-	exempt[site.Locale]("Articles", "no page lists them all: each compares its own lists; feeds, sitemaps and the search index follow in Finish"),
+	exempt[site.Locale]("Articles", "no built-in layout lists them all (the layout contract in package render's doc): each page compares its own lists; feeds, sitemaps and the search index follow in Finish"),
 	by("Promoted", func(a, b *site.Locale) bool { return sameCards(a.Promoted, b.Promoted) }),
-	exempt[site.Locale]("Labels", "no page lists a locale's labels: each label page compares its own"),
-	by("Requirements", func(a, b *site.Locale) bool { return samePtr(a.Requirements, b.Requirements, footerLinkChecks) }),
-	by("CaseForm", func(a, b *site.Locale) bool { return samePtr(a.CaseForm, b.CaseForm, footerLinkChecks) }),
-	by("PhoneHours", func(a, b *site.Locale) bool { return samePtr(a.PhoneHours, b.PhoneHours, footerLinkChecks) }),
+	exempt[site.Locale]("Labels", "no built-in layout lists a locale's labels: each label page compares its own"),
+	by("Requirements", func(a, b *site.Locale) bool { return samePtr(a.Requirements, b.Requirements, cardChecks) }),
+	by("CaseForm", func(a, b *site.Locale) bool { return samePtr(a.CaseForm, b.CaseForm, cardChecks) }),
+	by("PhoneHours", func(a, b *site.Locale) bool { return samePtr(a.PhoneHours, b.PhoneHours, cardChecks) }),
 }
 
 var categoryChecks = checks[site.Category]{
 	exempt[site.Category]("Locale", "the parent locale, compared itself"),
-	exempt[site.Category]("File", "its _index.md: shown as Title, Description and Intro"),
+	exempt[site.Category]("File", "its _index.md: a change to any _index.md renders everything (Apply: structural)"),
 	exempt[site.Category]("Key", "pairs translations, compared as Translations"),
 	exempt[site.Category]("Slug", "part of URL"),
 	eq("Title", func(c *site.Category) string { return c.Title }),
@@ -142,7 +142,7 @@ var categoryChecks = checks[site.Category]{
 var sectionChecks = checks[site.Section]{
 	exempt[site.Section]("Locale", "the parent locale, compared itself"),
 	exempt[site.Section]("Category", "the parent category: a section moves only with its folder, which renders everything"),
-	exempt[site.Section]("File", "its _index.md: shown as Title, Description and Intro"),
+	exempt[site.Section]("File", "its _index.md: a change to any _index.md renders everything (Apply: structural)"),
 	exempt[site.Section]("Key", "pairs translations, compared as Translations"),
 	exempt[site.Section]("Slug", "part of URL"),
 	eq("Title", func(s *site.Section) string { return s.Title }),
@@ -154,16 +154,6 @@ var sectionChecks = checks[site.Section]{
 	exempt[site.Section]("Articles", "compared on the pages that list them (pageChecks: Section, Category, SectionArticles)"),
 	by("Translations", func(a, b *site.Section) bool { return len(a.Translations) == len(b.Translations) }),
 }
-
-// footerLinkChecks compare what every page shows of a locale's typed
-// articles: a link with the title.
-var footerLinkChecks = append(checks[site.Article]{
-	eq("URL", func(a *site.Article) string { return a.URL }),
-	eq("Title", func(a *site.Article) string { return a.Title }),
-}, exemptFields[site.Article]("only its link shows on every page; its own page compares the rest (articleChecks)",
-	"Locale", "Section", "File", "Front", "Key", "Slug", "Description", "Layout", "Date", "Updated", "Draft", "Scheduled",
-	"SectionIndex", "Link", "HTML", "Headings", "TOC", "Text", "Summary", "Steps", "Labels", "Translations", "Related",
-	"Images", "Files", "Image", "ImageAlt", "doc")...)
 
 // Per page: the data one page shows beyond the site-wide parts.
 
@@ -211,24 +201,39 @@ var pageChecks = checks[render.Page]{
 	deep("Image", func(p *render.Page) any { return p.Image }),
 }
 
-// cardChecks compare what a list of articles shows of each.
-var cardChecks = append(checks[site.Article]{
-	eq("Title", func(a *site.Article) string { return a.Title }),
-	eq("URL", func(a *site.Article) string { return a.URL }),
-	eq("Draft", func(a *site.Article) bool { return a.Draft }),
-	eq("Scheduled", func(a *site.Article) bool { return a.Scheduled }),
-	eq("Description", func(a *site.Article) string { return a.Description }),
-	by("Updated", func(a, b *site.Article) bool { return a.Updated.Equal(b.Updated) }),
+// cardChecks compare what other pages may show of an article: its front
+// matter, not its body (the layout contract in package render's doc).
+// Lists, the section window and the footer's links to the typed articles
+// use them.
+var cardChecks = checks[site.Article]{
+	exempt[site.Article]("Locale", "the parent locale: compared site-wide"),
+	exempt[site.Article]("Section", "the parent section: a list shows its articles, compared with each list"),
 	by("File", func(a, b *site.Article) bool {
 		if a.File == nil || b.File == nil {
 			return a.File == b.File
 		}
 		return a.File.Path == b.File.Path
 	}),
+	by("Front", func(a, b *site.Article) bool { return a.Front == b.Front || reflect.DeepEqual(a.Front, b.Front) }),
+	exempt[site.Article]("Key", "pairs translations, which a list does not show"),
+	exempt[site.Article]("Slug", "part of URL"),
+	eq("Title", func(a *site.Article) string { return a.Title }),
+	eq("Description", func(a *site.Article) string { return a.Description }),
+	eq("URL", func(a *site.Article) string { return a.URL }),
+	eq("Layout", func(a *site.Article) string { return a.Layout }),
+	by("Date", func(a, b *site.Article) bool { return a.Date.Equal(b.Date) }),
+	by("Updated", func(a, b *site.Article) bool { return a.Updated.Equal(b.Updated) }),
+	eq("Draft", func(a *site.Article) bool { return a.Draft }),
+	eq("Scheduled", func(a *site.Article) bool { return a.Scheduled }),
+	exempt[site.Article]("SectionIndex", "the article's place in its section: lists are compared in order"),
 	exempt[site.Article]("Link", "made of URL and Title"),
-}, exemptFields[site.Article]("lists show an article's link and draft badge; its own page compares the rest (articleChecks)",
-	"Locale", "Section", "Front", "Key", "Slug", "Layout", "Date", "SectionIndex", "HTML", "Headings", "TOC", "Text",
-	"Summary", "Steps", "Labels", "Translations", "Related", "Images", "Files", "Image", "ImageAlt", "doc")...)
+	by("Labels", func(a, b *site.Article) bool {
+		return sameEach(a.Labels, b.Labels, func(x, y *site.Label) bool { return labelLinkChecks.same(x, y) })
+	}),
+	exempt[site.Article]("Translations", "a list shows an article, not its own lists"),
+	exempt[site.Article]("Related", "a list shows an article, not its own lists"),
+}.with(exemptFields[site.Article]("the body: only the article's own page shows it (articleChecks)",
+	"HTML", "Headings", "TOC", "Text", "Summary", "Steps", "Images", "Files", "Image", "ImageAlt", "doc"))
 
 // articleChecks compare everything an article's own page shows of it.
 var articleChecks = checks[site.Article]{
@@ -289,10 +294,8 @@ var labelPageChecks = checks[site.Label]{
 // The fast path: an edit that changed an article's body and nothing any
 // other page can see of it.
 
-// refChecks compare what other pages can see of a rendered body, and
-// what it makes the site write besides its page: the ids links point at,
-// the links it makes (anchor checks, link errors), and its images and
-// downloads.
+// refChecks compare what other pages can see of a rendered body: the ids
+// links point at and the links it makes (anchor checks, link errors).
 var refChecks = checks[markdown.Doc]{
 	exempt[markdown.Doc]("HTML", "the article's own page: the fast path renders it again"),
 	exempt[markdown.Doc]("Headings", "the article's own page: the fast path renders it again"),
@@ -324,6 +327,9 @@ var linkChecks = checks[markdown.Link]{
 // ids and links, so that no other page's links or anchors can be
 // affected by the change from one to the other.
 func sameRefs(a, b *markdown.Doc) bool { return a != nil && b != nil && refChecks.same(a, b) }
+
+// with returns the table with more entries.
+func (cs checks[T]) with(more checks[T]) checks[T] { return append(cs, more...) }
 
 // exemptFields marks the fields named exempt, all for one reason.
 func exemptFields[T any](why string, names ...string) checks[T] {

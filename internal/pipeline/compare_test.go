@@ -17,7 +17,6 @@ func TestComparisonsCoverEveryField(t *testing.T) {
 	coverage(t, "localeChecks", localeChecks)
 	coverage(t, "categoryChecks", categoryChecks)
 	coverage(t, "sectionChecks", sectionChecks)
-	coverage(t, "footerLinkChecks", footerLinkChecks)
 	coverage(t, "pageChecks", pageChecks)
 	coverage(t, "cardChecks", cardChecks)
 	coverage(t, "articleChecks", articleChecks)

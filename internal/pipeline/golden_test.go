@@ -248,3 +248,54 @@ func diff(want, got string) string {
 	}
 	return "(same lines; the bytes differ)"
 }
+
+// TestManualExample: the example override that both manuals for layout
+// authors print (README.md "Layouts", the doc of internal/render) is the
+// partial the golden site testdata/override.txtar builds with, so the
+// example stays one that works and renders as its golden pages show.
+func TestManualExample(t *testing.T) {
+	const name = "layouts/partials/article-list.html"
+	ar, err := txtar.ParseFile("testdata/override.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tested string
+	for _, f := range ar.Files {
+		if f.Name == name {
+			tested = string(f.Data)
+		}
+	}
+	if tested == "" {
+		t.Fatalf("testdata/override.txtar has no %s", name)
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)<!-- example override: " + regexp.QuoteMeta(name) + " -->\n```html\n(.*?)```").FindSubmatch(readme)
+	if m == nil {
+		t.Fatalf("README.md has no example override of %s", name)
+	}
+	if string(m[1]) != tested {
+		t.Errorf("README.md's example differs from the tested one:\n%s", diff(tested, string(m[1])))
+	}
+	doc, err := os.ReadFile("../render/doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, after, ok := strings.Cut(string(doc), "// # Example: an override\n")
+	if !ok {
+		t.Fatal("internal/render/doc.go has no example override")
+	}
+	var b strings.Builder
+	for _, line := range strings.Split(after, "\n") {
+		if code, ok := strings.CutPrefix(line, "//\t"); ok {
+			b.WriteString(code + "\n")
+		} else if b.Len() > 0 {
+			break
+		}
+	}
+	if b.String() != tested {
+		t.Errorf("internal/render's example differs from the tested one:\n%s", diff(tested, b.String()))
+	}
+}

@@ -66,6 +66,9 @@ type SiteData struct {
 	API     string
 	Locales []Alternate // every locale's home
 	Default string
+	// Params is the params: of content/_index.md, the site's own data
+	// for its layouts.
+	Params map[string]any
 }
 
 // Link is a title and URL.

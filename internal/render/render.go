@@ -1,8 +1,3 @@
-// Package render turns the site graph into files: HTML pages through the
-// layouts (html/template, one set per locale and page kind), minified with
-// tdewolff/minify, plus sitemap.xml, Atom feeds, robots.txt, _redirects
-// and the root language chooser. It decides nothing about content: every
-// page's data comes from the site graph.
 package render
 
 import (
@@ -57,7 +52,7 @@ const SectionListMax = 10
 // Jobs lists every HTML page of the site.
 func (r *Renderer) Jobs() ([]Job, error) {
 	s := r.Site
-	sd := &SiteData{Title: s.Settings.Title, BaseURL: s.BaseURL, API: s.API, Default: s.DefaultLocale().Code}
+	sd := &SiteData{Title: s.Settings.Title, BaseURL: s.BaseURL, API: s.API, Default: s.DefaultLocale().Code, Params: s.Settings.Params}
 	for _, l := range s.Locales {
 		sd.Locales = append(sd.Locales, Alternate{Locale: l.Code, Name: r.T.T(l.Code, "lang.name"), URL: l.URL, Permalink: s.BaseURL + l.URL})
 	}
