@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -19,46 +20,95 @@ import (
 // delivery outbox, until SIGINT or SIGTERM.
 var serveCommand = cli.Command{Name: "serve", Run: runServe}
 
+// serveFlags are formhandler serve's flags.
+type serveFlags struct {
+	addr, db, basePath, rateLimit          string
+	proxyHeader, netlifySecret             string
+	origins                                listFlag
+	mail                                   cases.MailConfig
+	confirm                                bool
+	webhookURL, webhookSecret              string
+	zendeskURL, zendeskEmail, zendeskToken string
+	logFormat                              string
+}
+
+func (f *serveFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "listen `address`")
+	fs.StringVar(&f.db, "db", "", "SQLite file or postgres:// URL (required)")
+	fs.Var(&f.origins, "allowed-origin", "site `origin` allowed to post, e.g. https://help.example.com (repeatable)")
+	fs.StringVar(&f.basePath, "base-path", "/api", "URL `path` of the API")
+	fs.StringVar(&f.rateLimit, "rate-limit", "on", "rate limits per client and email: on|off")
+	fs.StringVar(&f.proxyHeader, "trusted-proxy-header", "", "`header` with the client address, e.g. X-Nf-Client-Connection-Ip")
+	fs.StringVar(&f.netlifySecret, "netlify-secret", "", "require Netlify's X-Nf-Sign proxy signature made with this `secret`")
+	fs.StringVar(&f.mail.Host, "smtp-host", "", "SMTP server `host` (enables mail delivery)")
+	fs.IntVar(&f.mail.Port, "smtp-port", 587, "SMTP `port`")
+	fs.StringVar(&f.mail.Username, "smtp-user", "", "SMTP AUTH `user`")
+	fs.StringVar(&f.mail.Password, "smtp-password", "", "SMTP AUTH `password`")
+	fs.StringVar(&f.mail.TLS, "smtp-tls", "starttls", "starttls|opportunistic|tls|none")
+	fs.StringVar(&f.mail.From, "mail-from", "", "sender `address` of all mail")
+	fs.StringVar(&f.mail.Support, "support-email", "", "`address` that receives cases")
+	fs.BoolVar(&f.confirm, "confirm", true, "mail the requester a confirmation with the case number")
+	fs.StringVar(&f.webhookURL, "webhook-url", "", "POST each case as signed JSON to this `URL`")
+	fs.StringVar(&f.webhookSecret, "webhook-secret", "", "HMAC-SHA256 `key` for the webhook signature")
+	fs.StringVar(&f.zendeskURL, "zendesk-url", "", "create tickets at this Zendesk `URL` (https://x.zendesk.com)")
+	fs.StringVar(&f.zendeskEmail, "zendesk-email", "", "Zendesk agent `email`")
+	fs.StringVar(&f.zendeskToken, "zendesk-token", "", "Zendesk API `token`")
+	fs.StringVar(&f.logFormat, "log-format", "text", "text|json")
+}
+
+// check reports the flags that are missing or do not go together, before
+// anything is opened.
+func (f *serveFlags) check() error {
+	switch {
+	case f.db == "":
+		return cli.Usagef("--db is required (a SQLite file path or a postgres:// URL)")
+	case f.rateLimit != "on" && f.rateLimit != "off":
+		return cli.Usagef("--rate-limit %q: use on or off", f.rateLimit)
+	case f.mail.Host != "" && (f.mail.From == "" || f.mail.Support == ""):
+		return cli.Usagef("--smtp-host needs --mail-from and --support-email")
+	case f.webhookURL != "" && f.webhookSecret == "":
+		return cli.Usagef("--webhook-url needs --webhook-secret")
+	case f.zendeskURL != "" && (f.zendeskEmail == "" || f.zendeskToken == ""):
+		return cli.Usagef("--zendesk-url needs --zendesk-email and --zendesk-token")
+	}
+	return nil
+}
+
+// senders are the deliveries the flags configure, by kind.
+func (f *serveFlags) senders(store cases.Store, msgs cases.Messages) map[string]cases.Sender {
+	senders := map[string]cases.Sender{}
+	if f.mail.Host != "" {
+		senders[cases.KindSupportMail] = &cases.MailSender{Config: f.mail, Messages: msgs, Store: store}
+		if f.confirm {
+			senders[cases.KindConfirmation] = &cases.MailSender{Config: f.mail, Confirmation: true, Messages: msgs, Store: store}
+		}
+	}
+	if f.webhookURL != "" {
+		senders[cases.KindWebhook] = &cases.WebhookSender{URL: f.webhookURL, Secret: f.webhookSecret}
+	}
+	if f.zendeskURL != "" {
+		senders[cases.KindZendesk] = &cases.ZendeskSender{BaseURL: f.zendeskURL, Email: f.zendeskEmail, Token: f.zendeskToken, Store: store, Messages: msgs}
+	}
+	return senders
+}
+
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := cli.NewFlagSet("formhandler serve", stderr)
-	addr := fs.String("addr", "127.0.0.1:8080", "listen `address`")
-	db := fs.String("db", "", "SQLite file or postgres:// URL (required)")
-	var origins listFlag
-	fs.Var(&origins, "allowed-origin", "site `origin` allowed to post, e.g. https://help.example.com (repeatable)")
-	basePath := fs.String("base-path", "/api", "URL `path` of the API")
-	rateLimit := fs.String("rate-limit", "on", "rate limits per client and email: on|off")
-	proxyHeader := fs.String("trusted-proxy-header", "", "`header` with the client address, e.g. X-Nf-Client-Connection-Ip")
-	netlifySecret := fs.String("netlify-secret", "", "require Netlify's X-Nf-Sign proxy signature made with this `secret`")
-	smtpHost := fs.String("smtp-host", "", "SMTP server `host` (enables mail delivery)")
-	smtpPort := fs.Int("smtp-port", 587, "SMTP `port`")
-	smtpUser := fs.String("smtp-user", "", "SMTP AUTH `user`")
-	smtpPassword := fs.String("smtp-password", "", "SMTP AUTH `password`")
-	smtpTLS := fs.String("smtp-tls", "starttls", "starttls|opportunistic|tls|none")
-	from := fs.String("mail-from", "", "sender `address` of all mail")
-	support := fs.String("support-email", "", "`address` that receives cases")
-	confirm := fs.Bool("confirm", true, "mail the requester a confirmation with the case number")
-	webhookURL := fs.String("webhook-url", "", "POST each case as signed JSON to this `URL`")
-	webhookSecret := fs.String("webhook-secret", "", "HMAC-SHA256 `key` for the webhook signature")
-	zendeskURL := fs.String("zendesk-url", "", "create tickets at this Zendesk `URL` (https://x.zendesk.com)")
-	zendeskEmail := fs.String("zendesk-email", "", "Zendesk agent `email`")
-	zendeskToken := fs.String("zendesk-token", "", "Zendesk API `token`")
-	logFormat := fs.String("log-format", "text", "text|json")
+	var f serveFlags
+	f.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *db == "" {
-		return cli.Usagef("--db is required (a SQLite file path or a postgres:// URL)")
-	}
-	if *rateLimit != "on" && *rateLimit != "off" {
-		return cli.Usagef("--rate-limit %q: use on or off", *rateLimit)
+	if err := f.check(); err != nil {
+		return err
 	}
 	var handler slog.Handler = slog.NewTextHandler(stderr, nil)
-	if *logFormat == "json" {
+	if f.logFormat == "json" {
 		handler = slog.NewJSONHandler(stderr, nil)
 	}
 	log := slog.New(handler)
 
-	store, err := cases.Open(*db)
+	store, err := cases.Open(f.db)
 	if err != nil {
 		return err
 	}
@@ -67,46 +117,34 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	senders := map[string]cases.Sender{}
-	if *smtpHost != "" {
-		if *from == "" || *support == "" {
-			return cli.Usagef("--smtp-host needs --mail-from and --support-email")
-		}
-		mc := cases.MailConfig{Host: *smtpHost, Port: *smtpPort, Username: *smtpUser, Password: *smtpPassword, TLS: *smtpTLS, From: *from, Support: *support}
-		senders[cases.KindSupportMail] = &cases.MailSender{Config: mc, Messages: msgs, Store: store}
-		if *confirm {
-			senders[cases.KindConfirmation] = &cases.MailSender{Config: mc, Confirmation: true, Messages: msgs, Store: store}
-		}
-	}
-	if *webhookURL != "" {
-		if *webhookSecret == "" {
-			return cli.Usagef("--webhook-url needs --webhook-secret")
-		}
-		senders[cases.KindWebhook] = &cases.WebhookSender{URL: *webhookURL, Secret: *webhookSecret}
-	}
-	if *zendeskURL != "" {
-		if *zendeskEmail == "" || *zendeskToken == "" {
-			return cli.Usagef("--zendesk-url needs --zendesk-email and --zendesk-token")
-		}
-		senders[cases.KindZendesk] = &cases.ZendeskSender{BaseURL: *zendeskURL, Email: *zendeskEmail, Token: *zendeskToken, Store: store, Messages: msgs}
-	}
+	senders := f.senders(store, msgs)
 	if len(senders) == 0 {
 		log.Warn("no delivery configured: cases are stored and only logged; set --smtp-host, --webhook-url or --zendesk-url")
 	}
 	srv, err := cases.NewServer(cases.Config{
-		Store: store, BasePath: *basePath, AllowedOrigins: origins, Senders: senders,
-		RateLimits:         cases.RateLimits{Off: *rateLimit == "off"},
-		TrustedProxyHeader: *proxyHeader, NetlifySecret: *netlifySecret, Logger: log,
+		Store: store, BasePath: f.basePath, AllowedOrigins: f.origins, Senders: senders,
+		RateLimits:         cases.RateLimits{Off: f.rateLimit == "off"},
+		TrustedProxyHeader: f.proxyHeader, NetlifySecret: f.netlifySecret, Logger: log,
 	})
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
 
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w (is another formhandler running?)", *addr, err)
+		return fmt.Errorf("listen on %s: %w (is another formhandler running?)", f.addr, err)
 	}
+	log.Info("formhandler listening", "addr", ln.Addr().String(), "db", redactDB(f.db),
+		"delivery", strings.Join(srv.Kinds(), ","), "allowed_origins", f.origins.String(), "rate_limit", f.rateLimit)
+	err = serveUntilDone(ctx, srv, ln, handler)
+	log.Info("formhandler stopped")
+	return err
+}
+
+// serveUntilDone serves srv on ln and runs its outbox until ctx ends, then
+// finishes in-flight requests (for up to 30 s) and deliveries.
+func serveUntilDone(ctx context.Context, srv *cases.Server, ln net.Listener, handler slog.Handler) error {
 	hs := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -124,13 +162,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- hs.Serve(ln) }()
-	log.Info("formhandler listening", "addr", ln.Addr().String(), "db", redactDB(*db),
-		"delivery", strings.Join(srv.Kinds(), ","), "allowed_origins", origins.String(), "rate_limit", *rateLimit)
-
+	var err error
 	select {
 	case err = <-serveErr:
 	case <-ctx.Done():
-		log.Info("shutting down: finishing in-flight requests")
+		slog.New(handler).Info("shutting down: finishing in-flight requests")
 		shCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		err = hs.Shutdown(shCtx)
 		cancel()
@@ -140,7 +176,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
-	log.Info("formhandler stopped")
 	return err
 }
 

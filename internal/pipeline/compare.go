@@ -9,7 +9,7 @@ import (
 	"github.com/inexchange/helpcenter/internal/site"
 )
 
-// The comparisons of a Session's steps. A step that rebuilds the graph
+// The comparisons of a Session's steps. A step that makes a new graph
 // renders only the pages whose data differ from the last good build, so a
 // difference the comparisons miss is a stale page in the preview. Every
 // compared type therefore has a table with one entry per field of the
@@ -235,33 +235,16 @@ var cardChecks = checks[site.Article]{
 }.with(exemptFields[site.Article]("the body: only the article's own page shows it (articleChecks)",
 	"HTML", "Headings", "TOC", "Text", "Summary", "Steps", "Images", "Files", "Image", "ImageAlt", "doc"))
 
-// articleChecks compare everything an article's own page shows of it.
-var articleChecks = checks[site.Article]{
-	exempt[site.Article]("Locale", "the parent locale: compared site-wide"),
+// articleChecks compare everything an article's own page shows of it:
+// what other pages show (cardChecks), its body and its own lists.
+var articleChecks = cardChecks.replace(
 	exempt[site.Article]("Section", "the page compares its Section and the section window"),
-	exempt[site.Article]("File", "compared as its path (cardChecks) and Front"),
-	by("Front", func(a, b *site.Article) bool { return a.Front == b.Front || reflect.DeepEqual(a.Front, b.Front) }),
-	exempt[site.Article]("Key", "pairs translations, compared as Translations"),
-	exempt[site.Article]("Slug", "part of URL"),
-	eq("Title", func(a *site.Article) string { return a.Title }),
-	eq("Description", func(a *site.Article) string { return a.Description }),
-	eq("URL", func(a *site.Article) string { return a.URL }),
-	eq("Layout", func(a *site.Article) string { return a.Layout }),
-	by("Date", func(a, b *site.Article) bool { return a.Date.Equal(b.Date) }),
-	by("Updated", func(a, b *site.Article) bool { return a.Updated.Equal(b.Updated) }),
-	eq("Draft", func(a *site.Article) bool { return a.Draft }),
-	eq("Scheduled", func(a *site.Article) bool { return a.Scheduled }),
-	exempt[site.Article]("SectionIndex", "places the section window, compared as the page's SectionArticles"),
-	exempt[site.Article]("Link", "made of URL and Title"),
 	eq("HTML", func(a *site.Article) any { return a.HTML }),
 	exempt[site.Article]("Headings", "in the body's HTML; the search index follows in Finish"),
 	exempt[site.Article]("TOC", "the level-2 and -3 Headings, which the body's HTML shows"),
 	exempt[site.Article]("Text", "the search index reads it, built anew in Finish; descriptions come from Summary"),
 	exempt[site.Article]("Summary", "shown as the page's Description (compared there) and in feeds (Finish)"),
 	exempt[site.Article]("Steps", "the first ordered list's items, in the body's HTML"),
-	by("Labels", func(a, b *site.Article) bool {
-		return sameEach(a.Labels, b.Labels, func(x, y *site.Label) bool { return labelLinkChecks.same(x, y) })
-	}),
 	by("Translations", func(a, b *site.Article) bool { return sameCards(a.Translations, b.Translations) }),
 	by("Related", func(a, b *site.Article) bool { return sameCards(a.Related, b.Related) }),
 	exempt[site.Article]("Images", "the body's images: in its HTML, written by writeImages"),
@@ -269,7 +252,7 @@ var articleChecks = checks[site.Article]{
 	deep("Image", func(a *site.Article) any { return a.Image }),
 	eq("ImageAlt", func(a *site.Article) string { return a.ImageAlt }),
 	exempt[site.Article]("doc", "New's own, let go once links are checked"),
-}
+)
 
 // sameCards compares two lists of articles as lists show them.
 func sameCards(a, b []*site.Article) bool {
@@ -327,6 +310,24 @@ var linkChecks = checks[markdown.Link]{
 // ids and links, so that no other page's links or anchors can be
 // affected by the change from one to the other.
 func sameRefs(a, b *markdown.Doc) bool { return a != nil && b != nil && refChecks.same(a, b) }
+
+// replace returns a copy of the table in which each of the entries given
+// takes the place of the entry for the same field.
+func (cs checks[T]) replace(entries ...fieldCheck[T]) checks[T] {
+	out := append(checks[T](nil), cs...)
+	for _, e := range entries {
+		found := false
+		for i := range out {
+			if out[i].name == e.name {
+				out[i], found = e, true
+			}
+		}
+		if !found {
+			panic("pipeline: replace: no entry for " + e.name)
+		}
+	}
+	return out
+}
 
 // with returns the table with more entries.
 func (cs checks[T]) with(more checks[T]) checks[T] { return append(cs, more...) }

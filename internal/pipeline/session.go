@@ -27,7 +27,7 @@ import (
 //   - an article whose front matter, heading ids and links stay the same
 //     (the usual edit while writing) has its body re-rendered into the
 //     graph and its page rendered again, and nothing else;
-//   - any other content change rebuilds the graph from the parsed files,
+//   - any other content change makes a new graph from the parsed files,
 //     reusing the Markdown of every unchanged body, and renders the pages
 //     whose data differ from the last good build (lists that show a
 //     title, labels, related articles, windows of a section …);
@@ -56,7 +56,7 @@ type Session struct {
 	sums   map[string]uint64 // the last good output: file → hash of its content
 	extras map[string]bool   // the files of the last Renderer.Extras
 	clean  bool              // good was built from the files as they are now
-	whole  bool              // the last full build failed: the next step is full too
+	whole  bool              // the last renderAll failed: the next step renders all too
 	stale  bool              // feeds, sitemaps and the search index lag the pages
 	gen    int               // counts good outputs, for IndexJob
 }
@@ -111,12 +111,12 @@ func (s *Session) Reload(out render.Output) (*Update, error) {
 	for _, e := range errs {
 		s.problems[e.Path] = append(s.problems[e.Path], e)
 	}
-	return s.full(start, nil, out)
+	return s.renderAll(start, nil, out)
 }
 
-// full loads the site from the parsed files with fresh templates and
+// renderAll loads the site from the parsed files with fresh templates and
 // assets and renders everything.
-func (s *Session) full(start time.Time, styles []string, w render.Output) (*Update, error) {
+func (s *Session) renderAll(start time.Time, styles []string, w render.Output) (*Update, error) {
 	s.clean, s.whole = false, true
 	b, err := load(s.opts, s.reuse(nil))
 	if err != nil {
@@ -257,24 +257,24 @@ func (s *Session) Apply(paths []string, out render.Output) (*Update, error) {
 		}
 	}
 	if c.theme || s.whole {
-		return s.full(start, c.styles, out)
+		return s.renderAll(start, c.styles, out)
 	}
 	if len(others) == len(c.content) && !structural && !removed && s.clean && !s.uses(others) {
 		return &Update{Warnings: s.good.Warnings, Took: time.Since(start)}, nil
 	}
 	if !structural && !removed && s.clean && len(others) == 0 {
-		if u, ok := s.fast(articles, start, out); ok {
+		if u, ok := s.bodyOnly(articles, start, out); ok {
 			return u, nil
 		}
 	}
-	return s.rebuild(structural, start, out)
+	return s.newGraph(structural, start, out)
 }
 
-// fast handles edits that changed only article bodies: same front
+// bodyOnly handles edits that changed only article bodies: same front
 // matter, same heading ids, same links. Those change nothing but the
 // article's own page (and, in Finish, feeds and the search index), so
 // the graph is updated in place and one page rendered per article.
-func (s *Session) fast(paths []string, start time.Time, w render.Output) (*Update, bool) {
+func (s *Session) bodyOnly(paths []string, start time.Time, w render.Output) (*Update, bool) {
 	type edit struct {
 		a        *site.Article
 		f        *content.File
@@ -346,11 +346,11 @@ func (s *Session) fast(paths []string, start time.Time, w render.Output) (*Updat
 
 func trimSlash(u string) string { return strings.TrimPrefix(u, "/") }
 
-// rebuild rebuilds the graph from the parsed files, reusing templates,
+// newGraph makes a new graph from the parsed files, reusing templates,
 // assets and the Markdown of unchanged bodies, and renders the pages
 // whose data changed; when something every page shows changed it
 // renders everything.
-func (s *Session) rebuild(structural bool, start time.Time, w render.Output) (*Update, error) {
+func (s *Session) newGraph(structural bool, start time.Time, w render.Output) (*Update, error) {
 	s.clean = false
 	compat, _ := s.good.Assets.URL("js/compat.js")
 	b, err := load(s.opts, s.reuse(s.good))
@@ -358,7 +358,7 @@ func (s *Session) rebuild(structural bool, start time.Time, w render.Output) (*U
 		return nil, err
 	}
 	if now, _ := b.Assets.URL("js/compat.js"); now != compat || structural || !siteChecks.same(s.good.Site, b.Site) {
-		return s.full(start, nil, w)
+		return s.renderAll(start, nil, w)
 	}
 	old := make(map[string]*render.Page, len(s.good.Jobs))
 	for _, j := range s.good.Jobs {
