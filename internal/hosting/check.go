@@ -47,23 +47,19 @@ func conflict(pos Pos, warning bool, hint, format string, args ...any) *content.
 	return e
 }
 
-// servedPaths are the URL paths readers request for the published files:
-// a folder's index.html by the folder with its slash, every other file by
-// its own path.
+// servedPaths are the URL paths the published files are served at: each
+// file's own path, and a folder's index.html also at the folder with its
+// slash.
 func servedPaths(names []string) []string {
 	var out []string
 	for _, n := range names {
 		if notServed[n] {
 			continue
 		}
-		switch {
-		case n == "index.html":
-			out = append(out, "/")
-		case strings.HasSuffix(n, "/index.html"):
+		if n == "index.html" || strings.HasSuffix(n, "/index.html") {
 			out = append(out, "/"+strings.TrimSuffix(n, "index.html"))
-		default:
-			out = append(out, "/"+n)
 		}
+		out = append(out, "/"+n)
 	}
 	sort.Strings(out)
 	return out

@@ -132,11 +132,19 @@ type HeaderRule struct {
 	Pos Pos
 
 	re *regexp.Regexp
+	// prefix is the pattern's literal start, lower case, which every path
+	// it matches starts with (checked first: it is much cheaper).
+	prefix string
 }
 
 // Matches reports whether the rule applies to the URL path p (as the
 // request has it, percent-encoded).
-func (h *HeaderRule) Matches(p string) bool { return h.re.MatchString(p) }
+func (h *HeaderRule) Matches(p string) bool {
+	if len(p) < len(h.prefix) || !strings.EqualFold(p[:len(h.prefix)], h.prefix) {
+		return false
+	}
+	return h.re.MatchString(p)
+}
 
 // Get returns the rule's value of the header name (case-insensitive).
 func (h *HeaderRule) Get(name string) (string, bool) {
@@ -572,7 +580,32 @@ func (h *HeaderRule) normalize() error {
 		return fmt.Errorf("path %q: %w", h.For, err)
 	}
 	h.re = re
+	h.prefix = literalPrefix(h.For)
 	return nil
+}
+
+// literalPrefix is the start every path a pattern matches shares: "/"
+// and the whole segments before the first * or :placeholder, without
+// their last slash (which a final * makes optional), lower case.
+func literalPrefix(pattern string) string {
+	var segs []string
+	for _, seg := range strings.Split(pattern, "/") {
+		seg = strings.TrimRight(seg, " \t\n\r\v\f")
+		if seg == "" {
+			continue
+		}
+		if strings.ContainsAny(seg, "*") || strings.HasPrefix(seg, ":") {
+			break
+		}
+		segs = append(segs, seg)
+	}
+	p := "/" + strings.Join(segs, "/")
+	for i := 0; i < len(p); i++ {
+		if p[i] >= 0x80 {
+			return "/" // case folding beyond ASCII can change lengths
+		}
+	}
+	return strings.ToLower(p)
 }
 
 // forRegexp is @netlify/headers-parser's regular expression for a path
