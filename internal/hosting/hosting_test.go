@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -419,4 +420,27 @@ func FuzzParseConfig(f *testing.F) {
 		_ = rs.Resolve(hosting.Request{Path: "/a", EscapedPath: "/a"}, hosting.FileSet{})
 		_ = rs.HeadersFor("/a")
 	})
+}
+
+// BenchmarkCheck checks the sample site's rules over the files of a
+// 100,000-article site in two locales, as a build of that size does.
+func BenchmarkCheck(b *testing.B) {
+	t := &testing.T{}
+	_, rules, names := builtSample(t)
+	if rules == nil {
+		b.Fatal("sample site did not build")
+	}
+	big := append([]string(nil), names...)
+	for i := range 100000 {
+		for _, l := range []string{"en", "sv"} {
+			big = append(big, l+"/articles/article-"+strconv.Itoa(i)+"/index.html")
+		}
+	}
+	sort.Strings(big)
+	b.ResetTimer()
+	for range b.N {
+		if problems := rules.Check(big); len(problems) > 0 {
+			b.Fatal(problems)
+		}
+	}
 }
