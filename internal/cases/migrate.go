@@ -33,7 +33,9 @@ import (
 //
 // To change the schema, add the next number in both dialect folders with
 // the same name (TestMigrationsMatch checks they pair up); never edit a
-// migration that has been released. Version 1 is the schema from before
+// migration that has been released. Migrations only add (tables, indexes,
+// columns with defaults), so handlers of the previous release keep
+// working on the upgraded database while they are replaced one by one. Version 1 is the schema from before
 // migrations existed, written with IF NOT EXISTS so databases created then
 // are adopted as they are.
 

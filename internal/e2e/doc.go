@@ -11,12 +11,13 @@
 //     Chrome 60 and a short English-only article) with a fixed clock, and
 //     starts a server per site with the form handler (internal/cases) in
 //     process under /api/, on its own SQLite file, rate limits off.
-//   - server_test.go is that server: static files, folder index.html and
-//     the trailing-slash redirect, the generated _redirects (aliases, the
-//     language choice at /, the localized 404 pages) with Netlify's
-//     shadowing (a rule that is not forced yields to an existing file),
-//     gzip, and the [[headers]] of netlify.toml (the Content-Security-Policy
-//     among them; http_test.go holds it to issue 3's policy).
+//   - server_test.go is that server: package hosting's model of Netlify
+//     (netlify.toml with the generated _redirects and _headers: folder
+//     index.html and the trailing-slash redirect, aliases, the language
+//     choice at /, the localized 404 pages, shadowing, the headers, the
+//     /api/* proxy to the form handler), the one helpcenter serve uses,
+//     plus the CDN's gzip; http_test.go holds its answers to issue 3's
+//     Content-Security-Policy and issue 16's cache policy.
 //   - browser_test.go starts one headless Debian chromium through chromedp
 //     for the whole run. Each test opens a tab, which records every request
 //     (a request to any host but the test servers is a failure), console

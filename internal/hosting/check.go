@@ -2,6 +2,7 @@ package hosting
 
 import (
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 
@@ -27,11 +28,11 @@ import (
 // ErrConflict.
 func (rs *Rules) Check(names []string) content.List {
 	var out content.List
-	files := FileSet{}
-	for _, n := range names {
-		files[n] = true
+	files := sortedNames(names)
+	if !sort.StringsAreSorted(names) {
+		files = sortedNames(slices.Sorted(slices.Values(names)))
 	}
-	served := servedPaths(names)
+	served := servedPaths(files)
 	for _, d := range rs.duplicates {
 		out = append(out, conflict(d.dropped, true, "keep one copy",
 			"the rule %s is repeated at %s: Netlify keeps only that copy, in its place", d.rule, d.kept))
@@ -47,26 +48,29 @@ func conflict(pos Pos, warning bool, hint, format string, args ...any) *content.
 	return e
 }
 
-// servedPaths are the URL paths readers request for the published files:
-// a folder's index.html by the folder with its slash, every other file by
-// its own path.
+// servedPaths are the URL paths the published files are served at: each
+// file's own path, and a folder's index.html also at the folder with its
+// slash.
 func servedPaths(names []string) []string {
 	var out []string
 	for _, n := range names {
 		if notServed[n] {
 			continue
 		}
-		switch {
-		case n == "index.html":
-			out = append(out, "/")
-		case strings.HasSuffix(n, "/index.html"):
+		if n == "index.html" || strings.HasSuffix(n, "/index.html") {
 			out = append(out, "/"+strings.TrimSuffix(n, "index.html"))
-		default:
-			out = append(out, "/"+n)
 		}
+		out = append(out, "/"+n)
 	}
-	sort.Strings(out)
 	return out
+}
+
+// sortedNames is Files over a sorted list of names.
+type sortedNames []string
+
+func (s sortedNames) Has(name string) bool {
+	_, ok := slices.BinarySearch(s, name)
+	return ok
 }
 
 // example is a path a pattern matches: each * and :placeholder filled in.
@@ -95,9 +99,22 @@ func (rs *Rules) checkHeaders(served []string) content.List {
 			candidates = append(candidates, example(r.From))
 		}
 	}
-	// Overlapping rules that join one header.
+	// Overlapping rules that join one header. Which candidates each rule
+	// matches is worked out once, when a pair needs it.
+	matched := make([][]int32, len(rs.Headers))
+	matches := func(i int) []int32 {
+		if matched[i] == nil {
+			matched[i] = []int32{}
+			for k, p := range candidates {
+				if rs.Headers[i].Matches(p) {
+					matched[i] = append(matched[i], int32(k))
+				}
+			}
+		}
+		return matched[i]
+	}
 	for j, b := range rs.Headers {
-		for _, a := range rs.Headers[:j] {
+		for i, a := range rs.Headers[:j] {
 			if a.For == b.For {
 				continue // the same path: the later value replaces the earlier
 			}
@@ -105,10 +122,11 @@ func (rs *Rules) checkHeaders(served []string) content.List {
 				if _, ok := a.Get(bv.Name); !ok {
 					continue
 				}
-				p := firstMatch(candidates, a, b)
-				if p == "" {
+				k := firstCommon(matches(i), matches(j))
+				if k < 0 {
 					continue
 				}
+				p := candidates[k]
 				joined := rs.HeadersFor(p).Get(bv.Name)
 				out = append(out, conflict(b.Pos, false,
 					"give the header one rule per path: make the paths disjoint (or drop the header from one rule); Netlify joins the values of every matching rule",
@@ -149,16 +167,22 @@ func (rs *Rules) checkHeaders(served []string) content.List {
 	return out
 }
 
-func firstMatch(paths []string, a, b *HeaderRule) string {
-	for _, p := range paths {
-		if a.Matches(p) && b.Matches(p) {
-			return p
+// firstCommon returns the first index in both ascending lists, or -1.
+func firstCommon(a, b []int32) int {
+	for len(a) > 0 && len(b) > 0 {
+		switch {
+		case a[0] == b[0]:
+			return int(a[0])
+		case a[0] < b[0]:
+			a = a[1:]
+		default:
+			b = b[1:]
 		}
 	}
-	return ""
+	return -1
 }
 
-func (rs *Rules) checkRedirects(files FileSet) content.List {
+func (rs *Rules) checkRedirects(files Files) content.List {
 	var out content.List
 	for j, b := range rs.Redirects {
 		switch {

@@ -134,6 +134,11 @@ func TestNetlifyParity(t *testing.T) {
 			}
 			compareRules(t, "parsed", got.Redirects, got.Headers, c.rules)
 			if c.resolve != "" {
+				// The repository's own rules: Netlify's parsers must accept
+				// every one of them.
+				if len(got.RedirectErrors)+len(got.HeaderErrors) > 0 {
+					t.Errorf("Netlify's parsers reject rules of netlify.toml or the built site:\n%s\n%s", strings.Join(got.RedirectErrors, "\n"), strings.Join(got.HeaderErrors, "\n"))
+				}
 				if got.Config == nil || got.Config.Error != "" {
 					t.Fatalf("@netlify/config rejects netlify.toml: %+v", got.Config)
 				}

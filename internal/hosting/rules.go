@@ -132,11 +132,38 @@ type HeaderRule struct {
 	Pos Pos
 
 	re *regexp.Regexp
+	// prefix is the pattern's literal start, lower case, which every path
+	// it matches starts with (checked first: it is much cheaper).
+	prefix string
+	// shape says when the prefix alone decides, without re.
+	shape patternShape
 }
+
+// patternShape is what a header pattern is made of.
+type patternShape int
+
+const (
+	shapeOther   patternShape = iota // placeholders or inner wildcards: re decides
+	shapeLiteral                     // literal segments only: the prefix, slash optional
+	shapeTree                        // literal segments then a lone *: the prefix and anything below
+)
 
 // Matches reports whether the rule applies to the URL path p (as the
 // request has it, percent-encoded).
-func (h *HeaderRule) Matches(p string) bool { return h.re.MatchString(p) }
+func (h *HeaderRule) Matches(p string) bool {
+	n := len(h.prefix)
+	if len(p) < n || !strings.EqualFold(p[:n], h.prefix) {
+		return false
+	}
+	rest := p[n:]
+	switch h.shape {
+	case shapeLiteral:
+		return rest == "" || rest == "/"
+	case shapeTree:
+		return true
+	}
+	return h.re.MatchString(p)
+}
 
 // Get returns the rule's value of the header name (case-insensitive).
 func (h *HeaderRule) Get(name string) (string, bool) {
@@ -572,7 +599,56 @@ func (h *HeaderRule) normalize() error {
 		return fmt.Errorf("path %q: %w", h.For, err)
 	}
 	h.re = re
+	h.prefix = literalPrefix(h.For)
+	h.shape = shapeOf(h.For, h.prefix)
 	return nil
+}
+
+// shapeOf finds the patterns Matches can decide by the prefix: literal
+// segments, with or without a final lone * (and ASCII, as the prefix is).
+func shapeOf(pattern, prefix string) patternShape {
+	var segs []string
+	for _, seg := range strings.Split(pattern, "/") {
+		if seg = strings.TrimRight(seg, " \t\n\r\v\f"); seg != "" {
+			segs = append(segs, seg)
+		}
+	}
+	literal := "/" + strings.Join(segs, "/")
+	tree := false
+	if n := len(segs); n > 0 && segs[n-1] == "*" {
+		literal, tree = "/"+strings.Join(segs[:n-1], "/"), true
+	}
+	if !strings.EqualFold(literal, prefix) || strings.ContainsAny(literal, "*:") {
+		return shapeOther
+	}
+	if tree {
+		return shapeTree
+	}
+	return shapeLiteral
+}
+
+// literalPrefix is the start every path a pattern matches shares: "/"
+// and the whole segments before the first * or :placeholder, without
+// their last slash (which a final * makes optional), lower case.
+func literalPrefix(pattern string) string {
+	var segs []string
+	for _, seg := range strings.Split(pattern, "/") {
+		seg = strings.TrimRight(seg, " \t\n\r\v\f")
+		if seg == "" {
+			continue
+		}
+		if strings.ContainsAny(seg, "*") || strings.HasPrefix(seg, ":") {
+			break
+		}
+		segs = append(segs, seg)
+	}
+	p := "/" + strings.Join(segs, "/")
+	for i := 0; i < len(p); i++ {
+		if p[i] >= 0x80 {
+			return "/" // case folding beyond ASCII can change lengths
+		}
+	}
+	return strings.ToLower(p)
 }
 
 // forRegexp is @netlify/headers-parser's regular expression for a path

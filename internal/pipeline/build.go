@@ -35,9 +35,15 @@ func Build(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := p.WriteTo(out); err != nil {
+	rec := newRecorder(out)
+	if err := p.WriteTo(rec); err != nil {
 		out.Discard()
 		return nil, err
+	}
+	problems := checkHosting(opts, rec)
+	if len(problems.Errors()) > 0 {
+		out.Discard()
+		return nil, problems
 	}
 	if err := out.Commit(); err != nil {
 		return nil, err
@@ -45,21 +51,29 @@ func Build(opts Options) (*Result, error) {
 	if err := p.Images.Prune(p.Site.Images, CacheMaxAge); err != nil {
 		return nil, err
 	}
-	return &Result{Site: p.Site, Pages: len(p.Jobs), Files: out.Count(), Warnings: p.Warnings, Took: time.Since(start)}, nil
+	return &Result{Site: p.Site, Pages: len(p.Jobs), Files: out.Count(), Warnings: append(p.Warnings, problems...), Took: time.Since(start)}, nil
 }
 
-// Check runs the whole build, templates included, without writing.
+// Check runs the whole build, templates included, and the hosting check
+// (netlify.toml and the generated rules, as Netlify will serve them),
+// without writing.
 func Check(opts Options) (*Result, error) {
 	start := time.Now()
+	opts.defaults()
 	p, err := Load(opts)
 	if err != nil {
 		return nil, err
 	}
 	d := &discard{}
-	if err := p.WriteTo(d); err != nil {
+	rec := newRecorder(d)
+	if err := p.WriteTo(rec); err != nil {
 		return nil, err
 	}
-	return &Result{Site: p.Site, Pages: len(p.Jobs), Files: d.n, Warnings: p.Warnings, Took: time.Since(start)}, nil
+	problems := checkHosting(opts, rec)
+	if len(problems.Errors()) > 0 {
+		return nil, problems
+	}
+	return &Result{Site: p.Site, Pages: len(p.Jobs), Files: d.n, Warnings: append(p.Warnings, problems...), Took: time.Since(start)}, nil
 }
 
 type discard struct {

@@ -35,7 +35,7 @@ const filesSection = "want/files"
 // defaultWants are the outputs every archive compares; an archive adds
 // HTML pages by holding a want/<page> section (empty is fine with -update).
 func defaultWants(locales []string) []string {
-	w := []string{filesSection, "want/_redirects", "want/robots.txt", "want/sitemap.xml"}
+	w := []string{filesSection, "want/_redirects", "want/_headers", "want/robots.txt", "want/sitemap.xml"}
 	for _, l := range locales {
 		w = append(w, "want/"+l+"/feed.xml")
 	}

@@ -7,7 +7,7 @@
 //	            -> Session.Finish (feeds, sitemaps) -> publish
 //	            -> IndexJob.Run on its own goroutine -> Session.Adopt -> publish
 //
-// Publishing swaps one immutable snapshot (output map, errors, aliases)
+// Publishing swaps one immutable snapshot (output map, errors)
 // atomically; requests read whichever snapshot is current, so they never
 // wait for a build. Open tabs load /_helpcenter/live.js (the layouts add
 // it when page data .Preview is set, which only serve does) and listen to
@@ -15,8 +15,15 @@
 // pages a rebuild changed, "css" maps old stylesheet URLs to new ones,
 // "errors" carries the build errors shown over every tab, each with
 // path:line:col, message, hint and a few lines of source. A failed build
-// keeps the last good site; the next good one clears the overlay. /api/*
-// goes to an optional in-process form handler.
+// keeps the last good site; the next good one clears the overlay.
+//
+// The site is answered as Netlify answers it, by package hosting's one
+// model: netlify.toml at the site root (re-read when it changes) with the
+// snapshot's generated _redirects and _headers decide redirects (the
+// language at /, aliases), rewrites, 404 pages, the trailing slash and
+// every header, the Content-Security-Policy and Cache-Control among them.
+// What netlify.toml proxies to /api/* goes to an optional in-process form
+// handler.
 package serve
 
 import (
@@ -31,8 +38,10 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"io/fs"
 	"mime"
 	"net/http"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -42,6 +51,7 @@ import (
 	"time"
 
 	"github.com/inexchange/helpcenter/internal/content"
+	"github.com/inexchange/helpcenter/internal/hosting"
 	"github.com/inexchange/helpcenter/internal/pipeline"
 )
 
@@ -54,9 +64,12 @@ var liveCSS []byte
 // Config configures a Server. The zero value serves without an API and
 // logs nowhere.
 type Config struct {
-	// Source is the site root, for the source lines shown with errors.
+	// Source is the site root: its netlify.toml, and the source lines
+	// shown with errors.
 	Source string
-	// API serves /api/* (the form handler); nil answers 503.
+	// API is the form handler: it gets what netlify.toml proxies to a
+	// path under /api/ (and /api/* itself when no rule proxies it); nil
+	// answers 503.
 	API http.Handler
 	// Log receives one line per rebuild and every error, as the
 	// terminal shows them.
@@ -70,6 +83,10 @@ type Server struct {
 	id    string
 	state atomic.Pointer[snapshot]
 
+	host      atomic.Pointer[hostState]
+	hostMu    sync.Mutex // one parse at a time
+	warnedAPI sync.Once
+
 	mu      sync.Mutex
 	clients map[chan event]bool
 	closing chan struct{}
@@ -78,10 +95,24 @@ type Server struct {
 
 // snapshot is what requests see: never modified once published.
 type snapshot struct {
-	files   map[string]file
-	aliases map[string]string
-	locales map[string]bool
-	errors  []ErrorView
+	files  map[string]file
+	errors []ErrorView
+}
+
+// files is a snapshot's output as package hosting sees it.
+type files map[string]file
+
+func (f files) Has(name string) bool {
+	_, ok := f[name]
+	return ok
+}
+
+// hostState is the hosting rules for one snapshot and one version of
+// netlify.toml.
+type hostState struct {
+	snap  *snapshot
+	stamp string // netlify.toml's size and modification time
+	rules *hosting.Rules
 }
 
 type event struct {
@@ -238,15 +269,7 @@ func plural(n int, one, many string) string {
 // tells tabs what changed.
 func (s *Server) publish(u *pipeline.Update, st *stage, notify bool) {
 	old := s.state.Load()
-	next := &snapshot{files: st.merge(old.files, u.Removed), aliases: map[string]string{}, locales: map[string]bool{}}
-	if g := s.sess.Site(); g != nil {
-		for _, a := range g.Aliases {
-			next.aliases[a.From] = a.To
-		}
-		for _, l := range g.Locales {
-			next.locales[l.Code] = true
-		}
-	}
+	next := &snapshot{files: st.merge(old.files, u.Removed)}
 	s.state.Store(next)
 	hadErrors := len(old.errors) > 0
 	if hadErrors {
@@ -392,58 +415,86 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(map[string]any{"errors": s.state.Load().errors})
 		return
-	case p == "/api" || strings.HasPrefix(p, "/api/"):
-		if s.cfg.API == nil {
-			http.Error(w, "the form handler is not running in this preview", http.StatusServiceUnavailable)
-			return
-		}
-		s.cfg.API.ServeHTTP(w, r)
-		return
-	}
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
 	}
 	st := s.state.Load()
 	if st.files == nil {
 		s.noSite(w, st)
 		return
 	}
-	name := strings.TrimPrefix(path.Clean("/"+p), "/")
-	switch {
-	case name == "":
-		name = "index.html"
-	case strings.HasSuffix(p, "/"):
-		name += "/index.html"
-	}
-	if f, ok := st.files[name]; ok {
-		s.file(w, r, name, f, http.StatusOK)
+	rules := s.rules(st)
+	if (p == "/api" || strings.HasPrefix(p, "/api/")) && !proxied(rules, r) {
+		s.warnedAPI.Do(func() {
+			fmt.Fprintln(s.cfg.Log, "netlify.toml proxies nothing to /api/*: the preview serves the form handler there itself, but on Netlify the site's forms would get 404s")
+		})
+		s.api(w, r, nil, nil)
 		return
 	}
-	if to, ok := st.aliases[p]; ok {
-		http.Redirect(w, r, to, http.StatusMovedPermanently)
-		return
-	}
-	if to, ok := st.aliases[strings.TrimSuffix(p, "/")]; ok {
-		http.Redirect(w, r, to, http.StatusMovedPermanently)
-		return
-	}
-	if _, ok := st.files[name+"/index.html"]; ok && !strings.HasSuffix(p, "/") {
-		http.Redirect(w, r, p+"/", http.StatusMovedPermanently)
-		return
-	}
-	nf := "404.html"
-	if loc, _, _ := strings.Cut(name, "/"); st.locales[loc] {
-		if _, ok := st.files[loc+"/404.html"]; ok {
-			nf = loc + "/404.html"
+	h := &hosting.Server{Rules: rules, Files: files(st.files), Proxy: s.api,
+		File: func(w http.ResponseWriter, r *http.Request, name string, status int) {
+			s.file(w, r, name, st.files[name], status)
+		}}
+	h.ServeHTTP(w, r)
+}
+
+// proxied reports whether the rule that decides r proxies it.
+func proxied(rules *hosting.Rules, r *http.Request) bool {
+	req := hosting.NewRequest(r)
+	for _, rule := range rules.Redirects {
+		if _, ok := rule.Match(req); ok {
+			return rule.IsProxy()
 		}
 	}
-	if f, ok := st.files[nf]; ok {
-		s.file(w, r, nf, f, http.StatusNotFound)
+	return false
+}
+
+// api answers what netlify.toml proxies: the in-process form handler for
+// a target under /api/, else 502 (the preview reaches no other server).
+func (s *Server) api(w http.ResponseWriter, r *http.Request, target *url.URL, rule *hosting.Redirect) {
+	if target != nil && !strings.HasPrefix(target.Path, "/api/") && target.Path != "/api" {
+		http.Error(w, "the preview cannot reach "+target.String()+" (netlify.toml proxies it there)", http.StatusBadGateway)
 		return
 	}
-	http.NotFound(w, r)
+	if s.cfg.API == nil {
+		http.Error(w, "the form handler is not running in this preview", http.StatusServiceUnavailable)
+		return
+	}
+	if target == nil {
+		s.cfg.API.ServeHTTP(w, r)
+		return
+	}
+	hosting.ProxyTo(s.cfg.API)(w, r, target, rule)
+}
+
+// rules returns the hosting rules for st: netlify.toml as it is now with
+// st's _redirects and _headers, parsed again only when one changed.
+// Rules Netlify would deploy without are logged once per change.
+func (s *Server) rules(st *snapshot) *hosting.Rules {
+	toml := filepath.Join(s.cfg.Source, "netlify.toml")
+	stamp := ""
+	if fi, err := os.Stat(toml); err == nil {
+		stamp = fmt.Sprint(fi.Size(), fi.ModTime().UnixNano())
+	}
+	if h := s.host.Load(); h != nil && h.snap == st && h.stamp == stamp {
+		return h.rules
+	}
+	s.hostMu.Lock()
+	defer s.hostMu.Unlock()
+	old := s.host.Load()
+	if old != nil && old.snap == st && old.stamp == stamp {
+		return old.rules
+	}
+	data, err := os.ReadFile(toml)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		fmt.Fprintf(s.cfg.Log, "netlify.toml: %v\n", err)
+	}
+	rules, perr := hosting.Parse(hosting.Source{Name: "netlify.toml", Data: data},
+		hosting.Source{Name: "_redirects", Data: st.files["_redirects"].raw()},
+		hosting.Source{Name: "_headers", Data: st.files["_headers"].raw()})
+	if perr != nil && (old == nil || old.stamp != stamp) {
+		fmt.Fprintf(s.cfg.Log, "the site's rules (Netlify deploys without these):\n%v\n", perr)
+	}
+	s.host.Store(&hostState{snap: st, stamp: stamp, rules: rules})
+	return rules
 }
 
 func (s *Server) static(w http.ResponseWriter, ctype string, data []byte) {
@@ -460,25 +511,12 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request, name string, f fil
 	case ctype == "":
 		ctype = http.DetectContentType(f.raw())
 	}
-	h := w.Header()
-	h.Set("Content-Type", ctype)
-	h.Set("X-Content-Type-Options", "nosniff")
-	if strings.HasPrefix(ctype, "text/html") {
-		// As the published site gets it (netlify.toml), so that a layout
-		// that would break under the policy breaks in the preview too.
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-	}
-	if strings.HasPrefix(name, "assets/") {
-		h.Set("Cache-Control", "public, max-age=31536000, immutable")
-	} else {
-		h.Set("Cache-Control", "no-cache")
-	}
+	// The rules' headers (Content-Security-Policy, Cache-Control …) are
+	// set already, as the published site gets them, so that a layout that
+	// would break under the policy breaks in the preview too.
+	w.Header().Set("Content-Type", ctype)
 	f.write(w, r, code)
 }
-
-// contentSecurityPolicy is the policy pages are served with: scripts,
-// styles and requests from the site itself only.
-const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
 
 var noSitePage = template.Must(template.New("").Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>The site does not build</title>

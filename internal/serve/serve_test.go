@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/inexchange/helpcenter/internal/pipeline"
+	"github.com/inexchange/helpcenter/internal/render"
 	"github.com/inexchange/helpcenter/internal/watch"
 )
 
@@ -62,6 +63,13 @@ func start(t *testing.T, api http.Handler) *harness {
 		if err := os.CopyFS(filepath.Join(root, d), os.DirFS(filepath.Join("..", "..", d))); err != nil {
 			t.Fatal(err)
 		}
+	}
+	toml, err := os.ReadFile(filepath.Join("..", "..", "netlify.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "netlify.toml"), toml, 0o644); err != nil {
+		t.Fatal(err)
 	}
 	h := &harness{t: t, root: root, events: make(chan sse, 64), log: &syncBuffer{}}
 	opts := pipeline.Options{Source: root, Preview: true, Now: time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)}
@@ -356,17 +364,32 @@ func firstValue(m map[string]any) any {
 }
 
 // TestHTTP checks what the preview answers, as a static host would.
+// TestHTTP checks what the preview answers, by the site's netlify.toml
+// and generated _redirects and _headers as Netlify answers them.
 func TestHTTP(t *testing.T) {
-	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "api "+r.URL.Path) })
+	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "api "+r.URL.RequestURI()) })
 	h := start(t, api)
+	asset := ""
+	for name := range h.srv.state.Load().files {
+		if strings.HasPrefix(name, "assets/app.") {
+			asset = "/" + name
+		}
+	}
 	tests := []struct {
 		path, accept string
+		language     string
 		status       int
 		ctype, text  string
 		location     string
 		gzipped      bool
+		cache        string
 	}{
-		{path: "/", status: 200, ctype: "text/html; charset=utf-8", text: "<html"},
+		{path: "/", status: 200, ctype: "text/html; charset=utf-8", text: "<html", cache: render.CacheRevalidate},
+		{path: "/", language: "sv", status: 302, location: "/sv/"},
+		{path: "/", language: "en-GB,en;q=0.9", status: 302, location: "/en/"},
+		{path: "/", language: "de-DE, sv;q=0.8", status: 200, text: `hreflang="sv"`},
+		{path: asset, status: 200, ctype: "text/css; charset=utf-8", cache: render.CacheImmutable},
+		{path: "/en/", status: 200, ctype: "text/html; charset=utf-8", cache: render.CacheRevalidate},
 		{path: statusesPage, status: 200, ctype: "text/html; charset=utf-8", text: `<script src="/_helpcenter/live.js" defer></script>`},
 		{path: statusesPage, accept: "gzip", status: 200, ctype: "text/html; charset=utf-8", gzipped: true},
 		{path: "/en/articles/invoice-statuses", status: 301, location: statusesPage},
@@ -375,12 +398,16 @@ func TestHTTP(t *testing.T) {
 		{path: "/sv/no-such-page/", status: 404, ctype: "text/html; charset=utf-8", text: `lang="sv"`},
 		{path: "/sitemap.xml", status: 200, ctype: "text/xml; charset=utf-8", text: "<urlset"},
 		{path: "/_helpcenter/live.js", status: 200, ctype: "text/javascript; charset=utf-8", text: "EventSource"},
-		{path: "/api/cases", status: 200, text: "api /api/cases"},
+		{path: "/api/cases?locale=sv", status: 200, text: "api /api/cases?locale=sv"},
+		{path: "/_headers", status: 404},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path+" "+tt.accept, func(t *testing.T) {
 			req, _ := http.NewRequest("GET", h.base+tt.path, nil)
 			req.Header.Set("Accept-Encoding", tt.accept) // set: the client then inflates nothing itself
+			if tt.language != "" {
+				req.Header.Set("Accept-Language", tt.language)
+			}
 			c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 			resp, err := c.Do(req)
 			if err != nil {
@@ -394,8 +421,11 @@ func TestHTTP(t *testing.T) {
 			if tt.ctype != "" && resp.Header.Get("Content-Type") != tt.ctype {
 				t.Errorf("Content-Type %q, want %q", resp.Header.Get("Content-Type"), tt.ctype)
 			}
-			if csp := resp.Header.Get("Content-Security-Policy"); strings.HasPrefix(tt.ctype, "text/html") && !strings.Contains(csp, "script-src 'self';") {
+			if csp := resp.Header.Get("Content-Security-Policy"); strings.HasPrefix(tt.ctype, "text/html") && csp != render.ContentSecurityPolicy {
 				t.Errorf("HTML served without the site's policy: %q", csp)
+			}
+			if tt.cache != "" && resp.Header.Get("Cache-Control") != tt.cache {
+				t.Errorf("Cache-Control %q, want %q", resp.Header.Get("Cache-Control"), tt.cache)
 			}
 			if tt.location != "" && resp.Header.Get("Location") != tt.location {
 				t.Errorf("Location %q, want %q", resp.Header.Get("Location"), tt.location)
@@ -419,6 +449,33 @@ func TestHTTP(t *testing.T) {
 				t.Errorf("body lacks %q", tt.text)
 			}
 		})
+	}
+}
+
+// TestNetlifyTomlChanges edits netlify.toml while the preview runs: the
+// next request follows the new rule, and a rule Netlify would reject is
+// reported in the log.
+func TestNetlifyTomlChanges(t *testing.T) {
+	h := start(t, http.NotFoundHandler())
+	if code, _ := h.get("/moved"); code != 404 {
+		t.Fatalf("/moved before the rule: %d", code)
+	}
+	toml := h.read("netlify.toml") + "\n[[redirects]]\n  from = \"/moved\"\n  to = \"/en/\"\n\n[[redirects]]\n  to = \"/nowhere\"\n"
+	if err := os.WriteFile(filepath.Join(h.root, "netlify.toml"), []byte(toml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("GET", h.base+"/moved", nil)
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 301 || resp.Header.Get("Location") != "/en/" {
+		t.Errorf("/moved after the edit: %d %s, want 301 /en/", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if !strings.Contains(h.log.String(), `netlify.toml:`) || !strings.Contains(h.log.String(), `missing "from" field`) {
+		t.Errorf("the rejected rule is not in the log:\n%s", h.log.String())
 	}
 }
 
