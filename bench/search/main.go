@@ -139,7 +139,7 @@ func load(root, locale string) ([]search.Doc, error) {
 		}
 		rel, _ := filepath.Rel(root, p)
 		parts := strings.Split(filepath.ToSlash(rel), "/")
-		title, headings, text, err := readMarkdown(p)
+		title, description, headings, text, err := readMarkdown(p)
 		if err != nil {
 			return err
 		}
@@ -152,7 +152,7 @@ func load(root, locale string) ([]search.Doc, error) {
 		}
 		slug := strings.TrimSuffix(parts[2], ".md")
 		docs = append(docs, search.Doc{
-			URL: "/" + locale + "/articles/" + slug + "/", Title: title,
+			URL: "/" + locale + "/articles/" + slug + "/", Title: title, Description: description,
 			Section: parts[0] + "/" + parts[1], SectionURL: "/" + locale + "/sections/" + parts[1] + "/",
 			Category: parts[0], CategoryURL: "/" + locale + "/categories/" + parts[0] + "/",
 			Headings: headings, Text: text,
@@ -170,11 +170,12 @@ func load(root, locale string) ([]search.Doc, error) {
 	return docs, err
 }
 
-// readMarkdown returns the title, headings and rough plain text of a file.
-func readMarkdown(p string) (title string, headings []string, text string, err error) {
+// readMarkdown returns the title, description, headings and rough plain
+// text of a file.
+func readMarkdown(p string) (title, description string, headings []string, text string, err error) {
 	f, err := os.Open(p)
 	if err != nil {
-		return "", nil, "", err
+		return "", "", nil, "", err
 	}
 	defer f.Close()
 	var b strings.Builder
@@ -192,6 +193,8 @@ func readMarkdown(p string) (title string, headings []string, text string, err e
 				inFM = false
 			} else if v, ok := strings.CutPrefix(line, "title:"); ok {
 				title = strings.Trim(strings.TrimSpace(v), `"`)
+			} else if v, ok := strings.CutPrefix(line, "description:"); ok {
+				description = strings.Trim(strings.TrimSpace(v), `"`)
 			}
 			continue
 		}
@@ -209,5 +212,5 @@ func readMarkdown(p string) (title string, headings []string, text string, err e
 		b.WriteString(line)
 		b.WriteByte('\n')
 	}
-	return title, headings, b.String(), sc.Err()
+	return title, description, headings, b.String(), sc.Err()
 }

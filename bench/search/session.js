@@ -1,10 +1,12 @@
 // session.js simulates a reader's search session against a built index and
 // reports the bytes it downloads, the way static/js/search-core.js fetches them:
 //
-//   node bench/search/session.js INDEX_DIR SCRIPT_BYTES[,SCRIPT_BYTES…] "query one" "query two" …
+//   node bench/search/session.js INDEX_DIR SCRIPT_BYTES[:GZIP_BYTES][,…] "query one" "query two" …
 //
 // SCRIPT_BYTES are the minified sizes of the scripts the search page loads
-// (search-core.js, search-ui.js), one file each.
+// (search-core.js, search-ui.js), one file each, and GZIP_BYTES their
+// gzipped sizes. Besides the bytes as stored, the total is also given
+// gzipped per file (gzip -6), which is about what a CDN sends.
 // The session: load the search page (the scripts, manifest.json, dict.json),
 // then for each query type it one character at a time, asking for
 // suggestions (top 6 titles) after every keystroke from the second
@@ -17,11 +19,13 @@
 'use strict';
 var fs = require('fs');
 var path = require('path');
+var zlib = require('zlib');
 var core = require('../../static/js/search-core.js');
 
 var dir = process.argv[2];
 var scripts = String(process.argv[3] || '').split(',');
-var scriptBytes = scripts.reduce(function (n, b) { return n + (+b); }, 0);
+var scriptBytes = scripts.reduce(function (n, b) { return n + (+b.split(':')[0]); }, 0);
+var scriptGzip = scripts.reduce(function (n, b) { return n + (+(b.split(':')[1] || b.split(':')[0])); }, 0);
 var queries = process.argv.slice(4);
 if (!dir || !queries.length) {
   console.error('usage: node session.js INDEX_DIR SCRIPT_BYTES[,SCRIPT_BYTES...] QUERY...');
@@ -32,7 +36,7 @@ var fetched = [];
 var index = new core.Index(function (p, cb) {
   var file = p.split('?')[0];
   fs.readFile(path.join(dir, file), 'utf8', function (err, text) {
-    if (!err) { fetched.push([file, Buffer.byteLength(text)]); }
+    if (!err) { fetched.push([file, Buffer.byteLength(text), zlib.gzipSync(text).length]); }
     cb(err, text);
   });
 });
@@ -53,11 +57,13 @@ function step(q, nDocs, quick, cb) {
   });
 }
 
+// compute times a query once its files are in: analysis, ranking, titles
+// and snippets, the median of 21 runs (a shared machine's noise shows in
+// the mean, not in the median).
 function compute(q) {
-  // Everything is cached now: time analysis, ranking, titles and snippets.
-  var t0 = process.hrtime();
-  var r, docs, n = 20;
+  var times = [], r, n = 21;
   for (var k = 0; k < n; k++) {
+    var t0 = process.hrtime();
     delete index.plCache;
     var words = index.analyze(q, true);
     r = index.rank(words);
@@ -67,9 +73,11 @@ function compute(q) {
       if (err) { throw err; }
       ds.forEach(function (d) { core.snippet(d.text, index.m.fold, match); });
     });
+    var d = process.hrtime(t0);
+    times.push(d[0] * 1e3 + d[1] / 1e6);
   }
-  var d = process.hrtime(t0);
-  return (d[0] * 1e3 + d[1] / 1e6) / n;
+  times.sort(function (a, b) { return a - b; });
+  return times[(n - 1) / 2];
 }
 
 index.ready(function (err) {
@@ -80,8 +88,11 @@ index.ready(function (err) {
   function nextQuery() {
     if (qi === queries.length) {
       var total = scriptBytes + bytes();
+      var gz = scriptGzip;
+      fetched.forEach(function (f) { gz += f[2]; });
       console.log('session total: ' + (total / 1024).toFixed(1) + ' KB (' + total + ' bytes) in ' +
         (fetched.length + scripts.length) + ' files; budget 300 KB; Pagefind 425 KB');
+      console.log('session total gzipped per file: ' + (gz / 1024).toFixed(1) + ' KB (' + gz + ' bytes)');
       var kinds = {}, names = [];
       fetched.forEach(function (f) {
         var k = f[0].split('/')[0];
@@ -102,7 +113,7 @@ index.ready(function (err) {
       }
       step(q, 10, false, function (r, docs) {
         console.log('query "' + q + '": +' + ((bytes() - before) / 1024).toFixed(1) + ' KB, ' +
-          r.hits.length + (r.capped ? '+' : '') + ' results, compute ' + compute(q).toFixed(1) + ' ms; top: ' +
+          r.hits.length + (r.capped ? '+' : '') + ' results, compute (median) ' + compute(q).toFixed(2) + ' ms; top: ' +
           docs.slice(0, 3).map(function (d) { return JSON.stringify(d.title); }).join(', '));
         nextQuery();
       });

@@ -197,6 +197,7 @@ func TestCompatBannerPhone(t *testing.T) {
 		{"section", plain.Section.URL, false},
 		{"phone hours", f.article(t, "en", "phone-hours").URL, false},
 		{"case form", f.article(t, "en", "case-form").URL, false},
+		{"search results", "/en/search/?q=password", false},
 		{"system requirements", req.URL, true},
 		{"system requirements in Swedish", f.article(t, "sv", "system-requirements").URL, true},
 	}
@@ -205,6 +206,9 @@ func TestCompatBannerPhone(t *testing.T) {
 		for _, p := range pages {
 			t.Run(ua.name+"/"+p.name, func(t *testing.T) {
 				tb.open(t, p.path)
+				if strings.HasPrefix(p.path, "/en/search/") {
+					waitFor(t, tb, `document.querySelector("[data-search-results] .search-result__title a")`, "the search results")
+				}
 				if p.path == plain.URL {
 					waitFor(t, tb, `!document.getElementById("feedback-count").hidden && document.getElementById("feedback-count").textContent !== ""`, "the feedback count")
 				}

@@ -112,7 +112,7 @@ func searchDocs(l *site.Locale) []search.Doc {
 	docs := make([]search.Doc, 0, len(l.Articles))
 	for i, a := range l.Articles {
 		d := search.Doc{
-			URL: a.URL, Title: a.Title, Section: a.Section.Title, SectionURL: a.Section.URL,
+			URL: a.URL, Title: a.Title, Description: a.Description, Section: a.Section.Title, SectionURL: a.Section.URL,
 			Category: a.Section.Category.Title, CategoryURL: a.Section.Category.URL,
 			Text: a.Text, Weight: i, Promoted: promoted[a],
 		}

@@ -149,7 +149,8 @@ func isNumeric(term string) bool {
 // language holds what Index knows about one locale's language.
 type language struct {
 	stem     func(word string, stemStopWords bool) string
-	stop     []string // folded
+	stop     []string // folded; never negations, which make a problem statement ("not working", "fungerar inte")
+	negation string   // the word "n't" contractions stand for, in languages that have them
 	suffixes []string // folded, longest first; search-core.js strips them from unknown words
 }
 
@@ -164,13 +165,14 @@ having he her here hers herself him himself his how i if in into is it its itsel
 on once or other our ours ourselves out over own same she should so some such than that the their theirs them
 themselves then there these they this those through to too under until very was we were what when where which
 while who whom why will with you your yours yourself yourselves`),
+		negation: "not",
 		suffixes: strings.Fields(`ational ization fulness iveness tional ements ations ement ation ities ness ments
 ings ment ance ence able ible ized izes ing ies ied ers ful ism ist ity ive ize ous ed es er ly al s e`),
 	},
 	"sv": {
 		stem: swedish.Stem,
 		stop: strings.Fields(Fold(`och det att i en jag hon som han på den med var sig för så till är men ett om
-hade de av icke mig du henne då sin nu har inte hans honom skulle hennes där min man ej vid kunde något från ut
+hade de av mig du henne då sin nu har hans honom skulle hennes där min man vid kunde något från ut
 när efter upp vi dem vara vad över än dig kan sina här ha mot alla under någon eller allt mycket sedan ju denna
 själv detta åt utan varit hur ingen mitt ni bli blev oss din dessa några deras blir mina samma vilken er sådan
 vår blivit dess inom mellan sådant varför varje vilka ditt vem vilket sitta sådana vart dina vars vårt våra

@@ -15,20 +15,36 @@
 //     dictionary, in memory: the exact word; words with the same stem
 //     (English or Swedish Snowball stems computed here; an unknown query word
 //     is stemmed in the browser by stripping the manifest's suffixes until a
-//     known stem remains, so "fakturor" reaches "faktura"); synonyms; words
-//     it is a prefix of (the last word while typing); and words within one
-//     edit (words of 4+ letters) or two edits (8+ letters) when the word
-//     itself is unknown.
+//     known stem or word remains, so "fakturor" reaches "faktura" and
+//     "fakturaformaten" "fakturaformat"); synonyms of every form of the word,
+//     in both directions; words it is a prefix of (the last word while
+//     typing); words within one edit (words of 4+ letters) or two edits
+//     (8+ letters) when the word itself is unknown; and, for an unknown
+//     compound, its known parts as words of their own ("skärmupplösning" →
+//     skärm, upplösning). Two query words that the dictionary has as one
+//     word also find it ("log in" → login). Stop words ("how do I", "jag kan")
+//     are filler: they never bring an article in, and count a little where a
+//     title, description or heading has them. Negations are no stop words
+//     ("not working", "fungerar inte" are what problem articles say), and
+//     "n't" contractions ("can't") stand for the manifest's negation word.
 //  3. The dictionary says which shards/N.json holds each expanded word:
 //     shards are runs of consecutive dictionary words of about 4 KB, so a
 //     word, its inflections and its prefix completions usually sit in one
 //     shard. Terms containing digits (error codes, years) skip the
 //     dictionary and live in num/N.json buckets chosen by hash.
 //  4. Posting lists hold, per article, the id gap and a one-character impact:
-//     title/heading tier times 16 plus a BM25 term-frequency grade. Lists
-//     are cut to their postingCap best impacts. search-core.js scores
-//     impact × match kind (exact > stem > synonym > prefix > one edit >
-//     two edits) × rarity, and ranks articles that match every word first.
+//     three field bits (title, description, heading) times 8 plus a BM25
+//     term-frequency grade of the body (0-7). Stop words are indexed only
+//     where a field has them. Lists are cut to their postingCap best
+//     impacts. search-core.js scores each query word by its best variant,
+//     match kind (exact > join > stem > synonym ≈ prefix > compound part ≈
+//     one edit > two edits) × field score, times the word's rarity (a
+//     synonym's own rarity when it is more common), sums the words, and
+//     scales the sum by the square of the share of the query's rarity the
+//     article covers (a synonym or typo covers a word partly). An article
+//     without a common word of the query can still come first; one without
+//     its rarest word rarely does; once some article has every word, those
+//     covering less than half of the best are dropped.
 //  5. Only the articles shown fetch their chunk of docs/N.json: title, URL
 //     and the opening of the plain text (about 160 bytes, cut on a word),
 //     16 articles a file. Snippets highlight the query's words where they

@@ -24,6 +24,7 @@ type Doc struct {
 	SectionURL  string   // section URL, e.g. "/en/sections/cases/"
 	Category    string   // category title
 	CategoryURL string   // category URL, e.g. "/en/categories/support/"
+	Description string   // the article's description (front matter), what it answers in a sentence
 	Headings    []string // h2-h6 texts of the body
 	Text        string   // plain text of the body
 	Weight      int      // position within its section (lower first), as the site orders it
@@ -70,26 +71,38 @@ const (
 
 // Format is the version of the index format, stored in the manifest; bump it
 // when search-core.js must change with the files. Format 2 moved the snippet text
-// from text/N.json into docs/N.json.
-const Format = 2
+// from text/N.json into docs/N.json; format 3 indexes descriptions, gives
+// impacts three field bits (title, description, heading) over a 0-7 grade,
+// indexes stop words where titles, descriptions and headings have them, and
+// names the negation word in the manifest.
+const Format = 3
 
 // posting is one article's occurrence of a term during the build.
 type posting struct {
 	doc    int32
 	tf     uint16
-	flags  uint8 // inTitle | inHeading
+	flags  uint8 // inTitle | inDescription | inHeading
 	impact uint8
 }
 
+// The fields a term occurs in, besides the body. A posting's impact is
+// flags*8 + a BM25 grade of its body frequency (0-7): six bits, one
+// character of the alphabet. The flags are kept apart rather than as the
+// best field alone, so that a word in both the title and the description
+// (what the article is about) weighs more than one in the title only.
 const (
-	inHeading = 1
-	inTitle   = 2
+	inHeading     = 1
+	inDescription = 2
+	inTitle       = 4
 )
 
 // term is one distinct folded word during the build.
 type term struct {
 	fold, orig string
 	postings   []posting
+	// stop marks a stop word: indexed only where it is in a title,
+	// description or heading ("Who do I turn to …?"), never in the body.
+	stop bool
 }
 
 // Index indexes one locale's articles and returns the index files, keyed by
@@ -160,17 +173,21 @@ func (ix *indexer) index() {
 			return func(t token) {
 				id, ok := ix.ids[string(t.fold)]
 				if !ok {
-					if stop[string(t.fold)] {
+					isStop := stop[string(t.fold)]
+					if isStop && flag == 0 {
 						return
 					}
 					id = int32(len(ix.terms))
-					ix.terms = append(ix.terms, term{fold: string(t.fold), orig: string(t.orig)})
+					ix.terms = append(ix.terms, term{fold: string(t.fold), orig: string(t.orig), stop: isStop})
 					ix.ids[ix.terms[id].fold] = id
 					ix.tf = append(ix.tf, 0)
 					ix.flags = append(ix.flags, 0)
 				} else if isASCII(ix.terms[id].orig) && !bytes.Equal(t.orig, t.fold) {
 					// Prefer an original with diacritics: the Swedish stemmer needs them.
 					ix.terms[id].orig = string(t.orig)
+				}
+				if flag == 0 && ix.terms[id].stop {
+					return
 				}
 				if ix.tf[id] == 0 && ix.flags[id] == 0 {
 					ix.touched = append(ix.touched, id)
@@ -185,6 +202,7 @@ func (ix *indexer) index() {
 			}
 		}
 		ix.z.each(doc.Title, add(inTitle))
+		ix.z.each(doc.Description, add(inDescription))
 		for _, h := range doc.Headings {
 			ix.z.each(h, add(inHeading))
 		}
@@ -208,18 +226,9 @@ func (ix *indexer) index() {
 			if p.tf > 0 {
 				tf := float64(p.tf)
 				s := tf * (k1 + 1) / (tf + k1*(1-bb+bb*float64(lens[p.doc])/max(avg, 1)))
-				grade = min(15, 1+int(s/(k1+1)*15))
+				grade = min(7, 1+int(s/(k1+1)*7))
 			}
-			tier := 0
-			switch p.flags {
-			case inHeading:
-				tier = 1
-			case inTitle:
-				tier = 2
-			case inTitle | inHeading:
-				tier = 3
-			}
-			p.impact = uint8(tier*16 + grade)
+			p.impact = p.flags*8 + uint8(grade)
 		}
 	}
 }
@@ -319,7 +328,8 @@ type manifest struct {
 	Shards     []int             `json:"shards"`   // index in dict.json of the first term of each shards/N.json
 	Heads      []int             `json:"heads"`    // index in dict.json of the first term of each heads/N.json
 	Buckets    int               `json:"buckets"`  // number of num/N.json files
-	Stop       []string          `json:"stop"`     // folded stop words
+	Stop       []string          `json:"stop"`     // folded stop words: filler in queries, indexed only in titles, descriptions and headings
+	Negation   string            `json:"neg"`      // the word "n't" contractions stand for ("can't" → not), if the language has them
 	Suffixes   []string          `json:"suffixes"` // folded inflection suffixes, longest first
 	Synonyms   [][]string        `json:"syn"`      // folded synonym groups
 	Fold       map[string]string `json:"fold"`     // the fold table
@@ -410,7 +420,7 @@ func (ix *indexer) files(locale string, syn [][]string) (map[string][]byte, erro
 
 	m := manifest{Format: Format, Locale: locale, Docs: len(ix.docs), Chunk: docChunk, Cap: postingCap,
 		URLPrefix: pre, URLSuffix: suf, Shards: shards.starts, Heads: heads.starts, Buckets: buckets,
-		Stop: ix.lang.stop, Suffixes: ix.lang.suffixes, Synonyms: syn, Fold: make(map[string]string, len(foldTable))}
+		Stop: ix.lang.stop, Negation: ix.lang.negation, Suffixes: ix.lang.suffixes, Synonyms: syn, Fold: make(map[string]string, len(foldTable))}
 	if m.Shards == nil {
 		m.Shards, m.Heads = []int{}, []int{}
 	}
@@ -592,6 +602,12 @@ func normalizeSynonyms(groups [][]string) ([][]string, error) {
 			toks := Tokens(w)
 			if len(toks) != 1 {
 				return nil, fmt.Errorf("search: synonyms group %d: %q is not one word: list single words such as [login, password]", gi+1, w)
+			}
+			// "e-invoice" is indexed as "invoice" (a letter alone is no
+			// word): as a synonym it would make every invoice match the
+			// whole group.
+			if whole := strings.NewReplacer("-", "", "'", "", "’", "").Replace(Fold(strings.TrimSpace(w))); toks[0] != whole {
+				return nil, fmt.Errorf("search: synonyms group %d: %q is indexed as %q, so it would stand for every %q: write it as one word (%q) or leave it out", gi+1, w, toks[0], toks[0], whole)
 			}
 			if !slices.Contains(set, toks[0]) {
 				set = append(set, toks[0])

@@ -253,21 +253,50 @@ func TestSwedishInflectionReachable(t *testing.T) {
 	}
 }
 
+// TestStopWords: a stop word is indexed where a title, description or
+// heading has it ("Who do I turn to …?", which search-core.js matches a
+// question against), never for the body; negations are no stop words.
 func TestStopWords(t *testing.T) {
-	ix := build(t, "en", []Doc{{URL: "/a/", Title: "How to reset the password", Text: "It is what it is."}}, nil)
-	for _, w := range []string{"how", "to", "the", "it", "is", "what"} {
+	ix := build(t, "en", []Doc{
+		{URL: "/a/", Title: "How to reset the password", Text: "It is what it is. The password is not working."},
+		{URL: "/b/", Title: "Invoices", Description: "What the statuses mean", Text: "How the invoice moves. It is what it is."},
+	}, nil)
+	for _, w := range []string{"it", "is"} {
 		if i, _ := ix.word(w); i >= 0 {
-			t.Errorf("stop word %q is indexed", w)
+			t.Errorf("stop word %q only in bodies is indexed", w)
 		}
 	}
-	for _, w := range []string{"reset", "password"} {
+	for _, w := range []string{"reset", "password", "not"} {
 		if i, _ := ix.word(w); i < 0 {
 			t.Errorf("%q is not indexed", w)
 		}
 	}
-	sv := build(t, "sv", []Doc{{URL: "/a/", Title: "Hur gör jag för att logga in", Text: ""}}, nil)
+	for w, want := range map[string][]string{"how": {"/a/"}, "the": {"/a/", "/b/"}, "what": {"/b/"}, "to": {"/a/"}} {
+		list, _ := ix.postings(t, w, "shards")
+		var got []string
+		for _, p := range list {
+			if p[1]&7 != 0 {
+				t.Errorf("stop word %q has a body grade %d", w, p[1]&7)
+			}
+			for _, u := range []string{"/a/", "/b/"} {
+				if ix.docID(t, u) == p[0] {
+					got = append(got, u)
+				}
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("stop word %q is indexed for %v, want the articles with it in a title or description %v", w, got, want)
+		}
+	}
+	if ix.m.Negation != "not" {
+		t.Errorf("manifest neg = %q, want not", ix.m.Negation)
+	}
+	sv := build(t, "sv", []Doc{{URL: "/a/", Title: "Inloggningen fungerar inte", Text: "Jag kan inte logga in för att det är fel."}}, nil)
 	if i, _ := sv.word("for"); i >= 0 {
-		t.Errorf("Swedish stop word för (folded for) is indexed")
+		t.Errorf("Swedish stop word för (folded for), only in the body, is indexed")
+	}
+	if i, _ := sv.word("inte"); i < 0 {
+		t.Errorf("Swedish negation inte is not indexed")
 	}
 }
 
@@ -288,6 +317,8 @@ func TestSynonyms(t *testing.T) {
 		"one word":  {{"login", "Login"}},
 		"empty":     {{}},
 		"no letter": {{"login", "--"}},
+		// A letter alone is no word: "e-invoice" is indexed as "invoice".
+		"lone letter": {{"e-invoice", "einvoice"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := Index("en", nil, groups); err == nil {
@@ -298,14 +329,15 @@ func TestSynonyms(t *testing.T) {
 }
 
 // TestRankingImpacts checks the order search-core.js ranks by: a title match
-// above a heading match above a body match, and more occurrences above
-// fewer within the body.
+// above a description match above a heading match above a body match, and
+// more occurrences above fewer within the body.
 func TestRankingImpacts(t *testing.T) {
 	filler := strings.Repeat("other words here. ", 20)
 	docs := []Doc{
 		{URL: "/body1/", Title: "Alpha", Text: filler + "invoice once"},
 		{URL: "/body3/", Title: "Beta", Text: filler + "invoice invoice invoice"},
 		{URL: "/heading/", Title: "Gamma", Headings: []string{"The invoice"}, Text: filler + "invoice"},
+		{URL: "/description/", Title: "Delta", Description: "Send an invoice.", Text: filler + "invoice"},
 		{URL: "/title/", Title: "Invoice basics", Text: filler},
 		{URL: "/both/", Title: "Invoice", Headings: []string{"Invoice"}, Text: filler + "invoice"},
 	}
@@ -314,8 +346,8 @@ func TestRankingImpacts(t *testing.T) {
 	if list == nil {
 		list, df = ix.postings(t, "invoice", "shards")
 	}
-	if df != 5 || len(list) != 5 {
-		t.Fatalf("invoice: df %d, %d postings; want 5 and 5", df, len(list))
+	if df != 6 || len(list) != 6 {
+		t.Fatalf("invoice: df %d, %d postings; want 6 and 6", df, len(list))
 	}
 	impact := map[string]int{}
 	for _, p := range list {
@@ -325,7 +357,7 @@ func TestRankingImpacts(t *testing.T) {
 			}
 		}
 	}
-	order := []string{"/both/", "/title/", "/heading/", "/body3/", "/body1/"}
+	order := []string{"/both/", "/title/", "/description/", "/heading/", "/body3/", "/body1/"}
 	for i := 1; i < len(order); i++ {
 		if impact[order[i-1]] <= impact[order[i]] {
 			t.Errorf("impact %s = %d, not above %s = %d", order[i-1], impact[order[i-1]], order[i], impact[order[i]])
@@ -638,8 +670,8 @@ func TestFixture(t *testing.T) {
 	var sites map[string]struct {
 		Synonyms [][]string `json:"synonyms"`
 		Docs     []struct {
-			URL, Title, Section, Category, Text string
-			Headings                            []string
+			URL, Title, Description, Section, Category, Text string
+			Headings                                         []string
 		} `json:"docs"`
 	}
 	if err := json.Unmarshal(raw, &sites); err != nil {
@@ -649,7 +681,7 @@ func TestFixture(t *testing.T) {
 		t.Run(locale, func(t *testing.T) {
 			var docs []Doc
 			for _, d := range site.Docs {
-				docs = append(docs, Doc{URL: d.URL, Title: d.Title, Headings: d.Headings, Text: d.Text,
+				docs = append(docs, Doc{URL: d.URL, Title: d.Title, Description: d.Description, Headings: d.Headings, Text: d.Text,
 					Section: d.Section, SectionURL: "/" + locale + "/sections/" + slug(d.Section) + "/",
 					Category: d.Category, CategoryURL: "/" + locale + "/categories/" + slug(d.Category) + "/"})
 			}

@@ -7,7 +7,8 @@
  *
  * Pieces:
  *   Index       loads manifest.json + dict.json once, expands query words
- *               (exact, stem, synonym, prefix, typo) and fetches only the
+ *               (exact, stem, synonym, join, prefix, typo, compound part),
+ *               marks stop words as filler and fetches only the
  *               shards those words live in; ranks articles.
  *   snippet     cuts a passage around the matched words, as text segments
  *               (the UI builds DOM nodes from them; never innerHTML).
@@ -20,13 +21,32 @@
   var DIGIT = {};
   for (var ai = 0; ai < ALPHABET.length; ai++) { DIGIT[ALPHABET.charAt(ai)] = ai; }
 
-  // Weights of the ways a document word can match a query word.
-  var MATCH = { exact: 1, stem: 0.8, synonym: 0.75, prefix: 0.6, typo1: 0.5, typo2: 0.35 };
-  // Score of an impact (tier*16 + grade): title above heading above body.
-  var TIER = [0, 20, 40, 48];
+  // Weights of the ways a document word can match a query word: the word
+  // itself, an inflection (same stem), a synonym, two query words written
+  // as one ("log in" finds "login"), a completion of the word being typed,
+  // a part of an unknown compound ("skärmupplösning" finds "skärm"), a word
+  // one or two edits away.
+  var MATCH = { exact: 1, stem: 0.8, synonym: 0.6, join: 0.9, prefix: 0.6, part: 0.5, typo1: 0.5, typo2: 0.35 };
+  // Score of a posting's fields (impact >> 3: title 4, description 2,
+  // heading 1), added to its body grade (impact & 7).
+  var FIELD = [0, 12, 16, 22, 30, 34, 36, 38];
+  // FILLER weighs a stop word ("who do I", "how to"), which the index holds
+  // only where a title, description or heading has it, in place of a
+  // word's rarity: it orders articles but never decides whether one
+  // matches.
+  var FILLER = 0.15;
+  // COVER is the exponent of the share of the query's weight (the rarity of
+  // its meaningful words) that an article holds: an article without a
+  // common word of the query can still come first, one without its rarest
+  // word rarely does.
+  var COVER = 2;
+  // Once some article holds every meaningful word, articles covering less
+  // than this share of what the best-covering article covers are left out.
+  var MIN_COVER = 0.5;
+  var PROMOTED = 1.1;     // articles promoted on the locale home
   var PREFIX_WORDS = 8;   // prefix completions fetched per typed word
   var TYPO_WORDS = 3;     // typo candidates fetched per unknown word
-  var FORMAT = 2;         // the index format this script reads (search.Format in Go)
+  var FORMAT = 3;         // the index format this script reads (search.Format in Go)
 
   /* ---------- text analysis (mirrors internal/search/analyze.go) ---------- */
 
@@ -257,77 +277,155 @@
   };
 
   // analyze splits a query into words, each with the dictionary words (or
-  // numeric terms) it may match and their weights. prefix says the last
-  // word may be unfinished (the reader is typing).
+  // numeric terms) it may match and their weights, and filler set for stop
+  // words. prefix says the last word may be unfinished (the reader is
+  // typing). A contraction such as "can't" adds the language's negation
+  // word: "not working" is what a problem article's title says.
   Index.prototype.analyze = function (q, prefix) {
-    var toks = tokenize(q, this.m.fold), words = [], i, t, kept = [], self = this;
+    var toks = tokenize(q, this.m.fold), words = [], i, t, w, last, filler = 0, m, at, neg = this.m.neg, j, wi, k;
+    if (neg && (m = /[a-z]n['\u2019]t\b/i.exec(q))) {
+      for (at = 0; at < toks.length && toks[at].s <= m.index; at++) { /* after the contracted word */ }
+      for (i = 0; i < toks.length && toks[i].t !== neg; i++) { /* already there? */ }
+      if (i === toks.length) { toks.splice(at, 0, { t: neg, s: m.index, e: m.index }); }
+    }
+    last = toks.length - 1;
+    var at2 = [];  // the word of each token (a compound's first part)
     for (i = 0; i < toks.length; i++) {
       t = toks[i].t;
-      if (!this.stop[t] || (prefix && i === toks.length - 1)) { kept.push(t); }
+      w = this.expand(t, prefix && i === last);
+      w.filler = !!this.stop[t];
+      if (w.filler) { filler++; }
+      at2.push(words.length);
+      if (w.parts) {
+        // Each part is a word of the query; typo candidates of the whole
+        // stay with the first.
+        for (j = 0; j < w.parts.length; j++) {
+          var pv = j === 0 ? w.v : {};
+          for (k = 0; k < w.parts[j].list.length; k++) { pv['w:' + w.parts[j].list[k]] = MATCH.part; }
+          words.push({ q: t, v: pv, syn: {}, prefix: false, filler: false });
+        }
+      } else {
+        words.push(w);
+      }
     }
-    if (!kept.length) { for (i = 0; i < toks.length; i++) { kept.push(toks[i].t); } }
-    for (i = 0; i < kept.length; i++) {
-      words.push(this.expand(kept[i], prefix && i === kept.length - 1));
+    if (filler === toks.length) {
+      for (i = 0; i < words.length; i++) { words[i].filler = false; }
+    }
+    // Two words written as one: "log in" also finds "login", "user name"
+    // "username", "faktura status" "fakturastatus". Both words take it.
+    for (i = 0; i + 1 < toks.length; i++) {
+      t = toks[i].t + toks[i + 1].t;
+      if (hasDigit(t) || (wi = this.find(t)) < 0) { continue; }
+      for (j = at2[i]; j <= at2[i + 1]; j++) {
+        k = 'w:' + wi;
+        if (!(words[j].v[k] >= MATCH.join)) { words[j].v[k] = MATCH.join; }
+      }
     }
     return words;
+  };
+
+  // lookup returns the dictionary words that t is or inflects: the word and
+  // the words sharing its stem, or, for an unknown word, the words whose
+  // stem remains when inflection suffixes are stripped from it. It gives
+  // {exact: index or -1, stem: the stem found, list: indexes}.
+  Index.prototype.lookup = function (t) {
+    var wi = this.find(t), i, suf, st;
+    if (wi >= 0) { return { exact: wi, stem: this.wordStem[wi], list: this.stems[this.wordStem[wi]] || [wi] }; }
+    if (this.stems.hasOwnProperty(t)) { return { exact: -1, stem: t, list: this.stems[t] }; }
+    for (i = 0; i < this.m.suffixes.length; i++) {
+      suf = this.m.suffixes[i];
+      st = t.substring(0, t.length - suf.length);
+      if (st.length < 3 || t.substring(st.length) !== suf) { continue; }
+      if (this.stems.hasOwnProperty(st)) { return { exact: -1, stem: st, list: this.stems[st] }; }
+      // The stripped form is a word whose own stem differs (the stemmer
+      // strips "fakturaformat" to "fakturaform" but "fakturaformaten"
+      // only to "fakturaformat"): that word's family.
+      if ((wi = this.find(st)) >= 0) { return { exact: -1, stem: this.wordStem[wi], list: this.stems[this.wordStem[wi]] || [wi] }; }
+    }
+    return null;
   };
 
   // expand lists what one query word matches: {q, v: {key: weight}} where
   // a key is "w:<dict index>" or "n:<numeric term>".
   Index.prototype.expand = function (t, prefix) {
-    var v = {}, self = this, wi, stem, i, j, g, list, found = false;
+    var v = {}, syn = {}, self = this, i, j, g, groups, found, hit, parts, sh;
     function add(idx, weight) {
       var k = 'w:' + idx;
       if (!(v[k] >= weight)) { v[k] = weight; }
-      found = true;
     }
-    function addStem(st, weight) {
-      var l = self.stems.hasOwnProperty(st) ? self.stems[st] : null, k;
-      if (!l) { return false; }
-      for (k = 0; k < l.length; k++) { add(l[k], weight); }
-      return true;
+    function addSyn(list, weight) {
+      for (var k = 0; k < list.length; k++) {
+        if (!v.hasOwnProperty('w:' + list[k])) { syn['w:' + list[k]] = true; }
+        add(list[k], weight);
+      }
+    }
+    function addAll(list, weight) {
+      for (var k = 0; k < list.length; k++) { add(list[k], weight); }
     }
     if (hasDigit(t)) {
       v['n:' + t] = MATCH.exact;
       return { q: t, v: v, prefix: false };
     }
-    wi = this.find(t);
-    if (wi >= 0) {
-      add(wi, MATCH.exact);
-      addStem(this.wordStem[wi], MATCH.stem);
-      stem = this.wordStem[wi];
-    } else if (!addStem(t, MATCH.stem)) {
-      // An unknown word: strip inflection suffixes until a known stem remains.
-      for (i = 0; i < this.m.suffixes.length; i++) {
-        var suf = this.m.suffixes[i];
-        if (t.length - suf.length >= 3 && t.substring(t.length - suf.length) === suf) {
-          if (addStem(t.substring(0, t.length - suf.length), MATCH.stem)) { break; }
-        }
-      }
+    hit = this.lookup(t);
+    if (hit) {
+      addAll(hit.list, MATCH.stem);
+      if (hit.exact >= 0) { add(hit.exact, MATCH.exact); }
     }
-    // Synonyms of the word or of words sharing its stem.
-    var groups = (this.syn[t] || []).slice();
-    if (stem && this.stems[stem]) {
-      list = this.stems[stem];
-      for (i = 0; i < list.length; i++) { groups = groups.concat(this.syn[this.words[list[i]]] || []); }
-    }
+    found = !!hit;
+    // Synonyms of the word or of any word sharing its stem, and their
+    // inflections: synonym groups work from every form of every member.
+    groups = (this.syn[t] || []).slice();
+    for (i = 0; hit && i < hit.list.length; i++) { groups = groups.concat(this.syn[this.words[hit.list[i]]] || []); }
     for (i = 0; i < groups.length; i++) {
       g = this.m.syn[groups[i]];
       for (j = 0; j < g.length; j++) {
-        wi = this.find(g[j]);
-        if (wi >= 0) {
-          add(wi, MATCH.synonym);
-          addStem(this.wordStem[wi], MATCH.synonym * MATCH.stem);
+        sh = this.lookup(g[j]);
+        if (sh) {
+          addSyn(sh.list, MATCH.synonym * MATCH.stem);
+          if (sh.exact >= 0) { addSyn([sh.exact], MATCH.synonym); }
+          found = true;
         }
       }
     }
     if (prefix && t.length >= 2) {
-      this.completions(t, PREFIX_WORDS, function (idx) { add(idx, MATCH.prefix); });
+      this.completions(t, PREFIX_WORDS, function (idx) { add(idx, MATCH.prefix); found = true; });
     }
     if (!found && t.length >= 4) {
       this.typos(t, function (idx, d) { add(idx, d === 1 ? MATCH.typo1 : MATCH.typo2); });
     }
-    return { q: t, v: v, prefix: prefix };
+    // An unknown compound stands for its parts, each a word of the query
+    // (analyze splits it): an article with both parts covers it.
+    if (!found && (parts = this.compound(t))) {
+      return { q: t, v: v, syn: syn, prefix: prefix, parts: parts };
+    }
+    return { q: t, v: v, syn: syn, prefix: prefix };
+  };
+
+  // compound splits an unknown word into known words, as Swedish (and
+  // English, less often) joins them: "skärmupplösning" is skärm +
+  // upplösning, "bankgironummer" bankgiro + nummer, with an optional
+  // linking s ("organisationsnummer"). It returns the lookups of the known
+  // parts of the best split (both parts known beats one; a lone known part
+  // needs 5 letters), or null.
+  Index.prototype.compound = function (t) {
+    var best = null, bestScore = 0, i, l, r, left, right, sc;
+    if (t.length < 7) { return null; }
+    for (i = 3; i <= t.length - 3; i++) {
+      l = t.substring(0, i);
+      r = t.substring(i);
+      left = this.lookup(l) || (l.length > 3 && l.charAt(l.length - 1) === 's' ? this.lookup(l.substring(0, l.length - 1)) : null);
+      right = this.lookup(r);
+      sc = (left ? l.length : 0) + (right ? r.length : 0) + (left && right ? 100 : 0);
+      if ((left && right) || (left && l.length >= 5) || (right && r.length >= 5)) {
+        if (sc > bestScore) {
+          bestScore = sc;
+          best = [];
+          if (left) { best.push(left); }
+          if (right) { best.push(right); }
+        }
+      }
+    }
+    return best;
   };
 
   // completions calls fn for the most frequent dictionary words starting
@@ -435,47 +533,80 @@
     });
   };
 
-  // rank scores articles from loaded shards; see MATCH and TIER. Each query
-  // word adds its best-matching variant's score to an article; articles
-  // matching every word come first, and if there are any, only they count.
+  // rank scores articles from loaded shards; see MATCH, FIELD, FILLER and
+  // COVER. Each query word adds its best-matching variant's score, times
+  // its rarity, to an article; the sum is scaled by the share of the
+  // query's rarity the article covers. Stop words add to the score of the
+  // articles that have them in a title, description or heading, and never
+  // bring an article in by themselves.
   Index.prototype.rank = function (words, quick) {
-    var n = this.m.docs, score = new Float64Array(n), best = new Float64Array(n), matched = new Uint8Array(n),
-        ids = [], touched = [], i, k, j, t, pl, w, s, capped = false, total = 0, logN = Math.log(1 + Math.max(1, n));
+    var n = this.m.docs, score = new Float64Array(n), cover = new Float64Array(n), best = new Float64Array(n), how = new Float64Array(n),
+        ids = [], seen = new Uint8Array(n), matched = new Uint8Array(n), touched = [], i, k, j, t, pl, w, s, capped = false,
+        logN = Math.log(1 + Math.max(1, n)), mass = 0, need = 0, full = 0, final, out;
     for (i = 0; i < words.length; i++) {
       w = words[i];
       touched.length = 0;
       // Rarity is the query word's, not each variant's: a rare inflection
-      // must not outrank the word itself.
-      var df = 1;
-      for (k in w.v) { if (w.v.hasOwnProperty(k)) { df = Math.max(df, this.postings(k, quick).df); } }
-      var idf = 0.5 + Math.log(1 + n / df) / logN;
+      // must not outrank the word itself. It is the rarity of the word and
+      // its inflections; a synonym as common as "log" must not make
+      // "password" common. Words known only by their variants take those.
+      var df = 1, own = 1;
+      for (k in w.v) {
+        if (!w.v.hasOwnProperty(k)) { continue; }
+        df = Math.max(df, this.postings(k, quick).df);
+        if (w.v[k] >= MATCH.stem) { own = Math.max(own, this.postings(k, quick).df); }
+      }
+      var idf = w.filler ? FILLER : 0.25 + Math.log(1 + n / (own > 1 ? own : df)) / logN, any = false;
       for (k in w.v) {
         if (!w.v.hasOwnProperty(k)) { continue; }
         pl = this.postings(k, quick);
-        if (pl.df > pl.length / 2) { capped = true; }
-        var weight = w.v[k] * idf;
+        if (!w.filler && pl.df > pl.length / 2) { capped = true; }
+        // A synonym weighs as rare as it is itself: "customer" for
+        // "recipient", the word of every page, must not count as rare.
+        var rare = w.syn && w.syn[k] ? Math.min(1, (0.25 + Math.log(1 + n / Math.max(1, pl.df)) / logN) / idf) : 1;
         for (j = 0; j < pl.length; j += 2) {
           t = pl[j + 1];
-          s = weight * (TIER[t >> 4] + (t & 15));
+          s = rare * w.v[k] * (FIELD[t >> 3] + (t & 7));
           if (best[pl[j]] === 0) { touched.push(pl[j]); }
           if (s > best[pl[j]]) { best[pl[j]] = s; }
+          if (w.v[k] > how[pl[j]]) { how[pl[j]] = w.v[k]; }
         }
       }
+      // An article covers the word as well as its best way of matching
+      // it: by the word itself fully, by a synonym or a typo partly.
       for (j = 0; j < touched.length; j++) {
         t = touched[j];
-        if (matched[t] === 0) { ids.push(t); }
-        score[t] += best[t];
+        score[t] += idf * best[t];
+        if (!w.filler) {
+          cover[t] += idf * how[t];
+          matched[t]++;
+          any = true;
+          if (!seen[t]) { seen[t] = 1; ids.push(t); }
+        }
         best[t] = 0;
-        matched[t]++;
+        how[t] = 0;
       }
+      // A word no article has (a typo beyond repair) cannot tell articles
+      // apart: it does not count in the query's weight.
+      if (any) { mass += idf; need++; }
     }
-    for (i = 0; i < this.m.promoted.length; i++) { score[this.m.promoted[i]] *= 1.1; }
-    for (i = 0; i < ids.length; i++) { if (matched[ids[i]] === words.length) { total++; } }
-    ids.sort(function (a, b) {
-      return matched[b] - matched[a] || score[b] - score[a] || a - b;
-    });
-    if (total > 0) { ids.length = total; }
-    return { hits: ids, words: words, capped: capped, score: score };
+    final = new Float64Array(n);
+    var most = 0;
+    for (i = 0; i < ids.length; i++) {
+      t = ids[i];
+      cover[t] = mass > 0 ? cover[t] / mass : 1;
+      if (cover[t] > most) { most = cover[t]; }
+      if (matched[t] === need) { full++; }
+      final[t] = score[t] * Math.pow(cover[t], COVER);
+    }
+    for (i = 0; i < this.m.promoted.length; i++) { final[this.m.promoted[i]] *= PROMOTED; }
+    if (full > 0) {
+      out = [];
+      for (i = 0; i < ids.length; i++) { if (cover[ids[i]] >= MIN_COVER * most) { out.push(ids[i]); } }
+      ids = out;
+    }
+    ids.sort(function (a, b) { return final[b] - final[a] || a - b; });
+    return { hits: ids, words: words, capped: capped, score: final, full: full };
   };
 
   // docs calls cb(err, list) with {id, title, url, text, section,
@@ -528,6 +659,8 @@
   Index.prototype.matcher = function (words) {
     var set = {}, prefixes = [], i, k;
     for (i = 0; i < words.length; i++) {
+      // Stop words are not highlighted: "to" in every line is no help.
+      if (words[i].filler) { continue; }
       set[words[i].q] = true;
       for (k in words[i].v) {
         if (words[i].v.hasOwnProperty(k)) {

@@ -334,18 +334,27 @@
   };
 
   ResultsPage.prototype.page = function () {
-    var self = this, hits = this.filtered(), ids = hits.slice(this.shown, this.shown + 10), seq = this.seq;
+    var self = this, hits = this.filtered(), ids = hits.slice(this.shown, this.shown + 10), seq = this.seq, more;
     this.shown += ids.length;
-    if (this.shown < hits.length) { this.more.removeAttribute('hidden'); } else { this.more.setAttribute('hidden', ''); }
-    if (!ids.length) { return; }
+    more = this.shown < hits.length;
+    if (!ids.length) { this.more.setAttribute('hidden', ''); return; }
+    // The items keep their place in the list (pages may arrive out of
+    // order) but stay hidden until their titles and snippets are in, and
+    // then show at once with the "more" button: nothing on the page is
+    // laid out twice (no layout shift).
     var items = [], i;
     for (i = 0; i < ids.length; i++) {
       items.push(el('li', 'search-result'));
+      items[i].setAttribute('hidden', '');
       this.list.appendChild(items[i]);
     }
     this.index.docs(ids, function (err, docs) {
       if (err || seq !== self.seq) { return; }
-      for (var j = 0; j < docs.length; j++) { self.fill(items[j], docs[j]); }
+      for (var j = 0; j < docs.length; j++) {
+        self.fill(items[j], docs[j]);
+        items[j].removeAttribute('hidden');
+      }
+      if (more) { self.more.removeAttribute('hidden'); } else { self.more.setAttribute('hidden', ''); }
     });
   };
 
