@@ -321,15 +321,37 @@ func (f *File) check() List {
 	return errs
 }
 
-// checkAliases checks that aliases are site paths.
+// checkAliases checks that aliases are site paths, or prefixes of them
+// ending in *.
 func (f *File) checkAliases(aliases []string) List {
 	var errs List
 	for _, al := range aliases {
-		if !strings.HasPrefix(al, "/") || strings.ContainsAny(al, " \t#?") {
-			errs = append(errs, Errorf(f.Path, f.KeyLine("aliases"), 1, ErrInvalidValue, "aliases are site paths such as /hc/en-us/articles/360001234567", "alias %q", al))
+		if problem := aliasProblem(al); problem != "" {
+			errs = append(errs, Errorf(f.Path, f.KeyLine("aliases"), 1, ErrInvalidValue, "aliases are site paths such as /hc/en-us/articles/360001234567, or prefixes ending in * such as /hc/en-us/articles/360001234567-*", "alias %q %s", al, problem))
 		}
 	}
 	return errs
+}
+
+// aliasProblem says what keeps al from being an alias, or "". An alias is
+// a path on this site; one ending in * (a prefix) stands for every path
+// that starts with what comes before the *, which Netlify's _redirects
+// matches as a splat: /hc/en-us/articles/123-* answers the old URL with
+// any title after the id.
+func aliasProblem(al string) string {
+	switch {
+	case !strings.HasPrefix(al, "/"):
+		return "is not a path: it must start with /"
+	case strings.ContainsAny(al, " \t\n\r"):
+		return "holds a space: percent-encode it as %20"
+	case strings.ContainsAny(al, "?#"):
+		return "holds a query or fragment (? or #): an alias is a path only"
+	case strings.Contains(strings.TrimSuffix(al, "*"), "*"):
+		return "has a * before its end: * may only end a prefix"
+	case strings.Contains(al, "/:"):
+		return "has a segment starting with :, which Netlify reads as a placeholder"
+	}
+	return ""
 }
 
 // checkTyped checks that typed keys come with their layout and vice versa.

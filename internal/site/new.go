@@ -25,6 +25,10 @@ type graph struct {
 	pages map[string]linkTarget // content-relative path -> page, for link resolution
 	// unpublished maps content-relative paths of left-out articles to why.
 	unpublished map[string]string
+	// unpublishedKeys holds, per translation key, the locales of
+	// left-out articles with that key: a published article whose
+	// translations are all drafts still has translations.
+	unpublishedKeys map[string]map[string]bool
 }
 
 // linkTarget is anything a .md link may point at.
@@ -48,7 +52,7 @@ func (g *graph) warnf(f *content.File, line int, kind error, hint, format string
 // site and every problem found (errors and warnings); callers must not use
 // the site when the list holds errors.
 func New(tree *content.Tree, opts Options) (*Site, content.List) {
-	g := &graph{opts: opts, pages: map[string]linkTarget{}, unpublished: map[string]string{}}
+	g := &graph{opts: opts, pages: map[string]linkTarget{}, unpublished: map[string]string{}, unpublishedKeys: map[string]map[string]bool{}}
 	if tree == nil || tree.Settings == nil {
 		return nil, content.List{content.Errorf("content/_index.md", 0, 0, content.ErrStructure, "create it with front matter 'title' and 'locales: [en]'", "site settings file is missing")}
 	}
@@ -154,15 +158,25 @@ func (g *graph) structure(tree *content.Tree, st *content.Settings) {
 	now := g.opts.Now
 	for _, f := range articles {
 		a := f.Article
+		why := ""
 		switch {
 		case a.Draft && !g.opts.Drafts:
-			g.unpublished[f.Rel] = "a draft (preview it with --drafts)"
-			continue
+			why = "a draft (preview it with --drafts)"
 		case !a.PublishAt.IsZero() && a.PublishAt.After(now) && !g.opts.Future:
-			g.unpublished[f.Rel] = "scheduled for " + a.PublishAt.Format("2006-01-02") + " (preview it with --future)"
-			continue
+			why = "scheduled for " + a.PublishAt.Format("2006-01-02") + " (preview it with --future)"
 		case !a.ExpiresAt.IsZero() && !a.ExpiresAt.After(now) && !g.opts.Future:
-			g.unpublished[f.Rel] = "expired on " + a.ExpiresAt.Format("2006-01-02")
+			why = "expired on " + a.ExpiresAt.Format("2006-01-02")
+		}
+		if why != "" {
+			g.unpublished[f.Rel] = why
+			key := a.TranslationKey
+			if key == "" {
+				key = strings.TrimPrefix(f.Rel, f.Locale+"/")
+			}
+			if g.unpublishedKeys[key] == nil {
+				g.unpublishedKeys[key] = map[string]bool{}
+			}
+			g.unpublishedKeys[key][f.Locale] = true
 			continue
 		}
 		sec := secs[f.Locale+"/"+f.Category+"/"+f.Section]
@@ -287,7 +301,7 @@ func (g *graph) translations() {
 					a.Translations = append(a.Translations, t)
 				}
 			}
-			if a.Front.TranslationKey != "" && len(a.Translations) == 0 {
+			if a.Front.TranslationKey != "" && len(a.Translations) == 0 && !g.unpublishedElsewhere(a.Key, l.Code) {
 				g.errorf(a.File, a.File.KeyLine("translation_key"), 1, content.ErrTranslation, "no article in another locale has this translation_key: fix the key or remove it", "translation key %q points at nothing", a.Front.TranslationKey)
 			}
 		}
@@ -320,6 +334,18 @@ func (g *graph) translations() {
 			}
 		}
 	}
+}
+
+// unpublishedElsewhere reports whether an article left out of this build
+// (a draft, scheduled or expired) has the translation key in a locale
+// other than locale.
+func (g *graph) unpublishedElsewhere(key, locale string) bool {
+	for l := range g.unpublishedKeys[key] {
+		if l != locale {
+			return true
+		}
+	}
+	return false
 }
 
 // render converts every Markdown body, in parallel.
@@ -662,7 +688,20 @@ func (g *graph) aliases() {
 			add(a.File, a.Front.Aliases, a.URL)
 		}
 	}
-	sort.Slice(s.Aliases, func(i, j int) bool { return s.Aliases[i].From < s.Aliases[j].From })
+	sort.Slice(s.Aliases, func(i, j int) bool { return aliasLess(s.Aliases[i].From, s.Aliases[j].From) })
+}
+
+// aliasLess orders the rules of _redirects, where the first match wins:
+// exact paths first, then prefixes, longer (more specific) ones first.
+func aliasLess(a, b string) bool {
+	ap, bp := strings.HasSuffix(a, "*"), strings.HasSuffix(b, "*")
+	switch {
+	case ap != bp:
+		return bp
+	case ap && len(a) != len(b):
+		return len(a) > len(b)
+	}
+	return a < b
 }
 
 // checks adds the warnings writers act on: reviews due and stale translations.

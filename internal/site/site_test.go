@@ -245,6 +245,14 @@ func TestErrors(t *testing.T) {
 			kind:  content.ErrTranslation, at: "content/en/cases/follow/x.md:3:1", msg: `"nothing-here"`,
 		},
 		{
+			name: "translation key whose other member is in the same locale",
+			files: []string{
+				"content/en/cases/follow/x.md", "---\ntitle: X\ntranslation_key: k\n---\n",
+				"content/en/cases/follow/y.md", "---\ntitle: Y\ntranslation_key: k\ndraft: true\n---\n",
+			},
+			kind: content.ErrTranslation, at: "content/en/cases/follow/x.md:3:1", msg: `"k" points at nothing`,
+		},
+		{
 			name: "translation key used twice in a locale",
 			files: []string{
 				"content/en/cases/follow/x.md", "---\ntitle: X\ntranslation_key: k\n---\n",
@@ -310,6 +318,58 @@ func TestErrors(t *testing.T) {
 				t.Errorf("error %q: want hint with %q and message with %q", match, tt.hint, tt.msg)
 			}
 		})
+	}
+}
+
+// TestTranslationKeyWithUnpublishedMembers: a translation_key whose
+// other members are drafts, scheduled or expired is not an error; the
+// published article simply has no translations yet.
+func TestTranslationKeyWithUnpublishedMembers(t *testing.T) {
+	for name, sv := range map[string]string{
+		"draft":     "---\ntitle: Y\ntranslation_key: zendesk-1\ndraft: true\n---\n",
+		"scheduled": "---\ntitle: Y\ntranslation_key: zendesk-1\npublish_at: 2027-01-01\n---\n",
+		"expired":   "---\ntitle: Y\ntranslation_key: zendesk-1\nexpires_at: 2026-01-01\n---\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			files := with(
+				"content/en/cases/follow/x.md", "---\ntitle: X\ntranslation_key: zendesk-1\n---\n",
+				"content/sv/cases/follow/y.md", sv,
+			)
+			s := mustBuild(t, files, site.Options{})
+			x := s.Articles["en/cases/follow/x.md"]
+			if x == nil || len(x.Translations) != 0 {
+				t.Fatalf("x = %+v", x)
+			}
+			// Shown with --drafts and --future, the two are translations.
+			s = mustBuild(t, files, site.Options{Drafts: true, Future: true})
+			if x := s.Articles["en/cases/follow/x.md"]; len(x.Translations) != 1 || x.Translations[0].File.Rel != "sv/cases/follow/y.md" {
+				t.Errorf("with drafts and future: translations %v", x.Translations)
+			}
+		})
+	}
+}
+
+// TestAliasPrefixes: an alias ending in * is written after every exact
+// alias, longer prefixes first, so that the first rule that matches in
+// _redirects is the most specific one.
+func TestAliasPrefixes(t *testing.T) {
+	s := mustBuild(t, with(
+		"content/en/cases/follow/x.md", "---\ntitle: X\naliases: [/hc/en-us/articles/1-*, /hc/en-us/articles/1, /hc/*]\n---\n",
+		"content/en/cases/follow/y.md", "---\ntitle: Y\naliases: [/hc/en-us/articles/12-*, /hc/en-us/articles/1-old-title]\n---\n",
+	), site.Options{})
+	var got []string
+	for _, a := range s.Aliases {
+		got = append(got, a.From+" "+a.To)
+	}
+	want := []string{
+		"/hc/en-us/articles/1 /en/articles/x/",
+		"/hc/en-us/articles/1-old-title /en/articles/y/",
+		"/hc/en-us/articles/12-* /en/articles/y/",
+		"/hc/en-us/articles/1-* /en/articles/x/",
+		"/hc/* /en/articles/x/",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("aliases:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 

@@ -120,7 +120,7 @@ func (c *client) resolve(ref string) (*url.URL, error) {
 // get fetches ref and hands the response body to read. Rate limits (429)
 // are waited out for every worker; 5xx answers and broken connections are
 // retried with exponential backoff; other statuses are a *StatusError.
-func (c *client) get(ctx context.Context, ref string, read func(io.Reader) error) error {
+func (c *client) get(ctx context.Context, ref string, read func(*http.Response) error) error {
 	u, err := c.resolve(ref)
 	if err != nil {
 		return err
@@ -170,7 +170,7 @@ func (c *client) get(ctx context.Context, ref string, read func(io.Reader) error
 			se := &StatusError{URL: redact(u), Status: resp.StatusCode, Body: snippet(resp)}
 			return se
 		default:
-			rerr := read(resp.Body)
+			rerr := read(resp)
 			cerr := resp.Body.Close()
 			if rerr == nil && cerr == nil {
 				return nil

@@ -23,13 +23,15 @@ type Export struct {
 	Articles   map[string][]*Article
 	// Attachments by article id.
 	Attachments map[int64][]*Attachment
+
+	files *files
 }
 
 // ReadExport loads the export in dir. Items are deduplicated by id per
 // locale (a list that shifted between pages during the fetch may repeat
 // one).
 func ReadExport(dir string) (*Export, error) {
-	e := &Export{Dir: dir, Categories: map[string][]*Category{}, Sections: map[string][]*Section{}, Articles: map[string][]*Article{}, Attachments: map[int64][]*Attachment{}}
+	e := &Export{Dir: dir, Categories: map[string][]*Category{}, Sections: map[string][]*Section{}, Articles: map[string][]*Article{}, Attachments: map[int64][]*Attachment{}, files: &files{dir: dir, byID: map[int64][]string{}}}
 	st, err := readState(dir)
 	if err != nil {
 		return nil, err
@@ -113,12 +115,12 @@ func readList[T any](dir, key string, id func(*T) int64, add func(*T)) error {
 // File returns the path of an exported attachment ("article_attachments/<id>/<name>").
 func (e *Export) File(local string) string { return filepath.Join(e.Dir, filepath.FromSlash(local)) }
 
-// Missing returns the files the fetch could not download, by URL.
-func (e *Export) Missing() map[string]MissingFile {
-	m := map[string]MissingFile{}
+// Missing returns the files the fetch could not download, by attachment id.
+func (e *Export) Missing() map[int64]MissingFile {
+	m := map[int64]MissingFile{}
 	if e.State != nil {
 		for _, f := range e.State.Missing {
-			m[f.URL] = f
+			m[f.ID] = f
 		}
 	}
 	return m

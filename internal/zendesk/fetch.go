@@ -9,12 +9,12 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"mime"
 	"net/http"
 	"net/url"
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -78,6 +78,7 @@ type State struct {
 
 // MissingFile is a file an article refers to that the fetch could not get.
 type MissingFile struct {
+	ID      int64  `json:"id"`
 	URL     string `json:"url"`
 	Article int64  `json:"article"`
 	Error   string `json:"error"`
@@ -300,40 +301,50 @@ func (r *fetchRun) run(ctx context.Context) error {
 		return err
 	}
 
-	// The files: listed attachments and images in the bodies.
-	files := map[string]fileRef{} // by local path
+	// The files: listed attachments and what the bodies show or link.
+	files := map[int64]fileRef{}
 	for _, id := range ids {
 		a := articles[id]
 		for _, at := range a.attachments {
-			if ref, ok := r.fileRef(at.ContentURL, id, at.Size); ok {
-				files[ref.local] = ref
+			ref, ok := r.fileRef(at.ContentURL, id)
+			if !ok {
+				continue
 			}
+			if n := cleanName(at.FileName); n != "" {
+				ref.name = n
+			}
+			if at.Size > 0 {
+				ref.size = at.Size
+			}
+			files[ref.id] = ref
 		}
-		for _, b := range a.bodies {
+	}
+	for _, id := range ids {
+		for _, b := range articles[id].bodies {
 			for _, u := range BodyFileURLs(b) {
-				if ref, ok := r.fileRef(u, id, -1); ok {
-					if _, seen := files[ref.local]; !seen {
-						files[ref.local] = ref
+				if ref, ok := r.fileRef(u, id); ok {
+					if _, seen := files[ref.id]; !seen {
+						files[ref.id] = ref
 					}
 				}
 			}
 		}
 	}
-	locals := make([]string, 0, len(files))
-	for l := range files {
-		locals = append(locals, l)
+	fileIDs := make([]int64, 0, len(files))
+	for id := range files {
+		fileIDs = append(fileIDs, id)
 	}
-	sort.Strings(locals)
-	r.c.prog.phase("files", len(locals))
-	err = r.parallel(ctx, len(locals), func(ctx context.Context, i int) error {
+	sort.Slice(fileIDs, func(i, j int) bool { return fileIDs[i] < fileIDs[j] })
+	r.c.prog.phase("files", len(fileIDs))
+	err = r.parallel(ctx, len(fileIDs), func(ctx context.Context, i int) error {
 		defer r.c.prog.done()
-		return r.download(ctx, files[locals[i]])
+		return r.download(ctx, files[fileIDs[i]])
 	})
 	if err != nil {
 		return err
 	}
-	r.res.Files = len(locals)
-	sort.Slice(r.res.Missing, func(i, j int) bool { return r.res.Missing[i].URL < r.res.Missing[j].URL })
+	r.res.Files = len(fileIDs)
+	sort.Slice(r.res.Missing, func(i, j int) bool { return r.res.Missing[i].ID < r.res.Missing[j].ID })
 	return nil
 }
 
@@ -396,8 +407,8 @@ feed:
 
 func (r *fetchRun) getBody(ctx context.Context, ref string) ([]byte, error) {
 	var body []byte
-	err := r.c.get(ctx, ref, func(rd io.Reader) error {
-		b, err := io.ReadAll(rd)
+	err := r.c.get(ctx, ref, func(resp *http.Response) error {
+		b, err := io.ReadAll(resp.Body)
 		body = b
 		return err
 	})
@@ -519,75 +530,100 @@ func listComplete(dir string) bool {
 
 func pageName(n int) string { return "page-" + strconv.Itoa(n) + ".json" }
 
-// fileRef is a file to download.
+// fileRef is an attachment to download.
 type fileRef struct {
+	id      int64
 	url     string // absolute
-	local   string // slash path below the export: article_attachments/<id>/<name>
-	article int64
-	size    int64 // -1 when unknown
+	name    string // the file name to save it under; "" when only the download can tell
+	article int64  // an article that shows or lists it, for messages
+	size    int64  // -1 when unknown
 }
 
-// attachmentPath matches the path of an article attachment, with or
-// without a locale: /hc/article_attachments/<id>/<name>,
-// /hc/en-us/article_attachments/<id>/<name>.
-var attachmentPath = regexp.MustCompile(`^/hc/(?:[A-Za-z0-9-]+/)?article_attachments/([0-9]+)/([^/]+)$`)
-
-// AttachmentLocal returns where an attachment URL (absolute or a site
-// path) is kept in an export, "article_attachments/<id>/<name>", or "" for
-// URLs that are not article attachments.
-func AttachmentLocal(raw string) string {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil {
-		return ""
-	}
-	m := attachmentPath.FindStringSubmatch(u.Path)
-	if m == nil {
-		return ""
-	}
-	name := m[2]
-	if !safeName(name) {
-		return ""
-	}
-	return "article_attachments/" + m[1] + "/" + name
-}
-
-// safeName reports whether s may be one path element on every system.
-func safeName(s string) bool {
-	return s != "" && s != "." && s != ".." && !strings.ContainsAny(s, "/\\\x00") && len(s) <= 255
-}
-
-func (r *fetchRun) fileRef(raw string, article int64, size int64) (fileRef, bool) {
-	local := AttachmentLocal(raw)
-	if local == "" {
+func (r *fetchRun) fileRef(raw string, article int64) (fileRef, bool) {
+	a, ok := ParseAttachment(raw)
+	if !ok {
 		return fileRef{}, false
 	}
 	u, err := r.c.resolve(raw)
 	if err != nil {
 		return fileRef{}, false
 	}
-	return fileRef{url: u.String(), local: local, article: article, size: size}, true
+	u.Fragment = ""
+	return fileRef{id: a.ID, url: u.String(), name: a.Name, article: article, size: -1}, true
 }
 
-// download saves one file unless a complete copy is there already.
+// cleanName makes a file name Zendesk reported safe to write: path
+// separators and control characters become "_", leading dots go.
+func cleanName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r < 0x20 || r == 0x7f {
+			return '_'
+		}
+		return r
+	}, strings.TrimSpace(s))
+	s = strings.TrimLeft(s, ".")
+	if len(s) > 200 {
+		ext := path.Ext(s)
+		if len(ext) > 16 {
+			ext = ""
+		}
+		s = s[:200-len(ext)] + ext
+	}
+	return s
+}
+
+// savedFile returns the name of the complete file in an attachment's
+// folder, or "".
+func savedFile(dir string, size int64) string {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return ""
+	}
+	for _, e := range entries {
+		if e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		if info, err := e.Info(); err == nil && (size < 0 || info.Size() == size) {
+			return e.Name()
+		}
+	}
+	return ""
+}
+
+// download saves one attachment into article_attachments/<id>/ unless a
+// complete copy is there already.
 func (r *fetchRun) download(ctx context.Context, ref fileRef) error {
-	dest := filepath.Join(r.out, filepath.FromSlash(ref.local))
-	if st, err := os.Stat(dest); err == nil && (ref.size < 0 || st.Size() == ref.size) {
+	dir := filepath.Join(r.out, "article_attachments", strconv.FormatInt(ref.id, 10))
+	if have := savedFile(dir, ref.size); have != "" && (ref.name == "" || have == ref.name) {
 		return nil
 	}
-	if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
 	var n int64
-	err := r.c.get(ctx, ref.url, func(rd io.Reader) error {
+	err := r.c.get(ctx, ref.url, func(resp *http.Response) error {
+		name := ref.name
+		if name == "" {
+			name = responseName(resp, ref.id)
+		}
+		// A renamed attachment: the old name goes.
+		if entries, err := os.ReadDir(dir); err == nil {
+			for _, e := range entries {
+				if e.Name() != name && !strings.HasPrefix(e.Name(), ".") {
+					_ = os.Remove(filepath.Join(dir, e.Name()))
+				}
+			}
+		}
 		var err error
-		n, err = writeReaderAtomic(dest, rd)
+		n, err = writeReaderAtomic(filepath.Join(dir, name), resp.Body)
 		return err
 	})
 	var se *StatusError
 	if errors.As(err, &se) && se.Status >= 400 && se.Status < 500 {
 		r.mu.Lock()
-		r.res.Missing = append(r.res.Missing, MissingFile{URL: ref.url, Article: ref.article, Error: fmt.Sprintf("%d %s", se.Status, http.StatusText(se.Status))})
+		r.res.Missing = append(r.res.Missing, MissingFile{ID: ref.id, URL: ref.url, Article: ref.article, Error: fmt.Sprintf("%d %s", se.Status, http.StatusText(se.Status))})
 		r.mu.Unlock()
+		_ = os.Remove(dir) // only when empty
 		return nil
 	}
 	if err != nil {
@@ -601,21 +637,45 @@ func (r *fetchRun) download(ctx context.Context, ref fileRef) error {
 	return nil
 }
 
-var bodyURL = regexp.MustCompile(`(?i)\b(?:src|href)\s*=\s*["']([^"']+)["']`)
-
-// BodyFileURLs returns the article attachment URLs an article body
-// refers to (image sources and links), in order, once each.
-func BodyFileURLs(body string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, m := range bodyURL.FindAllStringSubmatch(body, -1) {
-		u := strings.ReplaceAll(m[1], "&amp;", "&")
-		if AttachmentLocal(u) != "" && !seen[u] {
-			seen[u] = true
-			out = append(out, u)
+// responseName names a downloaded attachment whose URL named none: the
+// Content-Disposition file name, else the last element of the URL it came
+// from (after redirects), else "attachment-<id>" with the extension of its
+// type.
+func responseName(resp *http.Response, id int64) string {
+	if _, params, err := mime.ParseMediaType(resp.Header.Get("Content-Disposition")); err == nil {
+		if n := cleanName(params["filename"]); n != "" {
+			return n
 		}
 	}
-	return out
+	if resp.Request != nil && resp.Request.URL != nil {
+		last := path.Base(resp.Request.URL.Path)
+		if path.Ext(last) != "" {
+			if n := cleanName(last); n != "" && n != strconv.FormatInt(id, 10) {
+				return n
+			}
+		}
+	}
+	name := "attachment-" + strconv.FormatInt(id, 10)
+	if ct, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type")); err == nil {
+		if exts, _ := mime.ExtensionsByType(ct); len(exts) > 0 {
+			sort.Strings(exts)
+			name += preferredExt(ct, exts)
+		}
+	}
+	return name
+}
+
+// preferredExt picks the usual extension of a type (mime lists several:
+// .jpe, .jpeg, .jpg).
+func preferredExt(ct string, exts []string) string {
+	for _, want := range []string{".png", ".jpg", ".gif", ".webp", ".svg", ".pdf", ".mp4", ".csv", ".txt", ".zip"} {
+		for _, e := range exts {
+			if e == want {
+				return e
+			}
+		}
+	}
+	return exts[0]
 }
 
 func readState(dir string) (*State, error) {

@@ -116,8 +116,12 @@ func TestFetchSavesResponsesAndFiles(t *testing.T) {
 			if res.Items["en-us/articles"] != 6 || res.Items["sv/articles"] != 3 || res.Items["en-us/categories"] != 3 {
 				t.Errorf("items = %v", res.Items)
 			}
-			if res.Files != 5 || res.Downloaded != 5 {
-				t.Errorf("files %d, downloaded %d, want 5", res.Files, res.Downloaded)
+			// A URL without a name, in no list: named by the download.
+			if !bytes.Equal(got["article_attachments/500007/sso-installningar.png"], hc.Files[500007]) {
+				t.Errorf("the image shown by /hc/article_attachments/500007 was not saved under its name")
+			}
+			if res.Files != 7 || res.Downloaded != 7 {
+				t.Errorf("files %d, downloaded %d, want 7", res.Files, res.Downloaded)
 			}
 			// Saved as the API sent them: the page bodies parse with their pagination.
 			var page map[string]any
@@ -364,17 +368,33 @@ func TestFetchRefusesOtherFolders(t *testing.T) {
 	}
 }
 
-func TestAttachmentLocal(t *testing.T) {
-	for in, want := range map[string]string{
-		"/hc/article_attachments/123/a.png":                                "article_attachments/123/a.png",
-		"https://x.zendesk.com/hc/en-us/article_attachments/9/b.png":       "article_attachments/9/b.png",
-		"https://help.acme.example/hc/article_attachments/9/c%20d.pdf?x=1": "article_attachments/9/c d.pdf",
-		"/hc/article_attachments/123/..":                                   "",
-		"/hc/en-us/articles/123":                                           "",
-		"https://cdn.example/img.png":                                      "",
+func TestParseAttachment(t *testing.T) {
+	for in, want := range map[string]zendesk.AttachmentRef{
+		"/hc/article_attachments/123/a.png":                                 {ID: 123, Name: "a.png"},
+		"https://x.zendesk.com/hc/en-us/article_attachments/9/b.png":        {ID: 9, Name: "b.png"},
+		"https://help.acme.example/hc/article_attachments/9/c%20d.pdf?x=1":  {ID: 9, Name: "c d.pdf"},
+		"https://support.example.com/hc/article_attachments/18610744760087": {ID: 18610744760087},
+		"/hc/pt-br/article_attachments/360078400393/":                       {ID: 360078400393},
+		"/hc/article_attachments/123/..":                                    {},
+		"/hc/article_attachments/123/.hidden":                               {},
+		"/hc/article_attachments/0/a.png":                                   {},
+		"/hc/en-us/articles/123":                                            {},
+		"https://cdn.example/img.png":                                       {},
+		"javascript:/hc/article_attachments/1/a.png":                        {},
 	} {
-		if got := zendesk.AttachmentLocal(in); got != want {
-			t.Errorf("AttachmentLocal(%q) = %q, want %q", in, got, want)
+		got, ok := zendesk.ParseAttachment(in)
+		if got != want || ok != (want.ID != 0) {
+			t.Errorf("ParseAttachment(%q) = %+v, %v; want %+v", in, got, ok, want)
 		}
+	}
+}
+
+func TestBodyFileURLs(t *testing.T) {
+	body := `<p><img src="/hc/article_attachments/1/a.png" alt=x><img src='https://x.zendesk.com/hc/article_attachments/2'>
+<a href="/hc/article_attachments/1/a.png">again</a> <video poster="/hc/article_attachments/3/p.jpg"><source src="/hc/en-us/article_attachments/4/v.mp4"></video>
+<img src=/hc/article_attachments/5/unquoted.png> <a href="https://cdn.example/x.png">other</a> <img data-src="/hc/article_attachments/6/lazy.png"></p>`
+	want := []string{"/hc/article_attachments/1/a.png", "https://x.zendesk.com/hc/article_attachments/2", "/hc/article_attachments/3/p.jpg", "/hc/en-us/article_attachments/4/v.mp4", "/hc/article_attachments/5/unquoted.png"}
+	if got := zendesk.BodyFileURLs(body); !slices.Equal(got, want) {
+		t.Errorf("BodyFileURLs = %q\nwant %q", got, want)
 	}
 }

@@ -35,6 +35,16 @@ type Ref struct {
 
 var hcPath = regexp.MustCompile(`^/hc(?:/([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*))?(?:/(articles|sections|categories)/([0-9]+)(?:-[^/]*)?)?/?$`)
 
+// editorPath matches a link to an article in Zendesk's knowledge editor,
+// which writers paste by mistake: /knowledge/articles/<id>/<locale>.
+var editorPath = regexp.MustCompile(`^/knowledge/articles/([0-9]+)(?:/([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*))?/?$`)
+
+// NormalizeLocale writes a Zendesk locale the way its URLs do: lower
+// case, "-" between the parts ("en_US" and "EN-us" are "en-us").
+func NormalizeLocale(l string) string {
+	return strings.ReplaceAll(strings.ToLower(strings.TrimSpace(l)), "_", "-")
+}
+
 // ParseRef classifies raw, a link found in a page of the help center
 // served from base (the API's URL); hosts are the help center's host
 // names (see Export.Hosts).
@@ -68,8 +78,22 @@ func ParseRef(raw, base string, hosts []string) Ref {
 		abs = "https:" + raw
 	}
 	r := Ref{Kind: RefOther, Fragment: unescapeFragment(u.EscapedFragment()), Abs: abs}
-	if AttachmentLocal(raw) != "" {
+	if _, ok := ParseAttachment(raw); ok {
 		r.Kind = RefAttachment
+		return r
+	}
+	if m := editorPath.FindStringSubmatch(u.Path); m != nil {
+		r.Kind, r.Locale = RefArticle, NormalizeLocale(m[2])
+		r.ID, _ = strconv.ParseInt(m[1], 10, 64)
+		// Readers cannot open the editor: the public page stands for it.
+		public := "/hc/articles/" + m[1]
+		if r.Locale != "" {
+			public = "/hc/" + r.Locale + "/articles/" + m[1]
+		}
+		if b, err := url.Parse(base); err == nil && b.Host != "" {
+			public = b.Scheme + "://" + b.Host + public
+		}
+		r.Abs = public
 		return r
 	}
 	m := hcPath.FindStringSubmatch(u.Path)
@@ -93,27 +117,30 @@ func unescapeFragment(f string) string {
 	return f
 }
 
-// OldPaths returns the site paths under which Zendesk served a page with
-// this html_url: "/hc/<locale>/articles/<id>" and, when the URL has one,
-// the form with the slug, percent-encoded as Zendesk writes it.
-func OldPaths(htmlURL string) []string {
+// OldPaths returns the site paths under which Zendesk served the page
+// with this html_url, as alias rules: "/hc/<locale>/articles/<id>" and
+// the prefix "/hc/<locale>/articles/<id>-*", which answers the URL with
+// the page's title after the id whatever that title was when the link
+// was made (Zendesk serves any title there). With localeLess, also the
+// same two without the locale, which Zendesk sends to the default
+// locale. Nil for URLs that are not such a page.
+func OldPaths(htmlURL string, localeLess bool) []string {
 	u, err := url.Parse(htmlURL)
 	if err != nil {
 		return nil
 	}
-	p := u.EscapedPath()
 	m := hcPath.FindStringSubmatch(u.Path)
 	if m == nil || m[2] == "" {
 		return nil
 	}
-	short := "/hc/" + strings.ToLower(m[1]) + "/" + m[2] + "/" + m[3]
-	if m[1] == "" {
-		short = "/hc/" + m[2] + "/" + m[3]
+	var out []string
+	if m[1] != "" {
+		short := "/hc/" + strings.ToLower(m[1]) + "/" + m[2] + "/" + m[3]
+		out = append(out, short, short+"-*")
 	}
-	out := []string{short}
-	p = strings.TrimSuffix(p, "/")
-	if p != short && !strings.ContainsAny(p, " \t#?") {
-		out = append(out, p)
+	if localeLess || m[1] == "" {
+		short := "/hc/" + m[2] + "/" + m[3]
+		out = append(out, short, short+"-*")
 	}
 	return out
 }

@@ -110,7 +110,8 @@ type page struct {
 // bundleFile is a file copied beside an article.
 type bundleFile struct {
 	name  string // in the bundle
-	local string // in the export: article_attachments/<id>/<name>
+	local string // in the export: article_attachments/<id>/<name>; "" for data
+	data  []byte // the bytes of an image the body held as a data: URL
 }
 
 // siteURL is the page's URL on the new site.
@@ -470,7 +471,7 @@ func (c *converter) plan() {
 		name := artNames.take(nameOf(first.HTMLURL, first.Title, "article", id), id)
 		bundle := false
 		for _, a := range vs {
-			bundle = bundle || len(c.filesFor(a)) > 0
+			bundle = bundle || len(c.filesFor(a)) > 0 || strings.Contains(a.Body, "data:image/")
 		}
 		for _, l := range c.locales {
 			a := vs[l.zd]
@@ -544,36 +545,25 @@ func (c *converter) filesFor(a *zendesk.Article) []bundleFile {
 	var out []bundleFile
 	seen := map[string]bool{}
 	used := names{}
-	add := func(local string, id int64) {
+	add := func(raw string) {
+		local := c.exp.AttachmentFile(raw)
 		if local == "" || seen[local] {
 			return
 		}
-		if _, err := os.Stat(c.exp.File(local)); err != nil {
-			return
-		}
 		seen[local] = true
-		out = append(out, bundleFile{name: used.take(fileName(path.Base(local)), id), local: local})
+		ref, _ := zendesk.ParseAttachment(raw)
+		out = append(out, bundleFile{name: used.take(fileName(path.Base(local)), ref.ID), local: local})
 	}
 	for _, u := range zendesk.BodyFileURLs(a.Body) {
-		add(zendesk.AttachmentLocal(u), attachmentID(u))
+		add(u)
 	}
 	for _, at := range c.exp.Attachments[a.ID] {
-		if at.Inline || (at.Locale != "" && !strings.EqualFold(at.Locale, a.Locale)) {
+		if at.Inline || (at.Locale != "" && zendesk.NormalizeLocale(at.Locale) != zendesk.NormalizeLocale(a.Locale)) {
 			continue
 		}
-		add(zendesk.AttachmentLocal(at.ContentURL), at.ID)
+		add(at.ContentURL)
 	}
 	return out
-}
-
-func attachmentID(u string) int64 {
-	l := zendesk.AttachmentLocal(u)
-	parts := strings.Split(l, "/")
-	if len(parts) < 3 {
-		return 0
-	}
-	n, _ := strconv.ParseInt(parts[1], 10, 64)
-	return n
 }
 
 // fileName makes a file name safe for URLs: "Screen Shot 1.PNG" becomes
@@ -631,12 +621,23 @@ func (c *converter) convertBody(p *page) error {
 		byLocal[f.local] = f.name
 	}
 	b := &body{unsafe: c.unsafe,
-		file: func(raw string) string { return escapeURLPath(byLocal[zendesk.AttachmentLocal(raw)]) },
+		file: func(raw string) string { return escapeURLPath(byLocal[c.exp.AttachmentFile(raw)]) },
 		ref:  func(raw string) zendesk.Ref { return zendesk.ParseRef(raw, c.base, c.hosts) },
+		taken: func(name string) bool {
+			for _, f := range p.files {
+				if f.name == name {
+					return true
+				}
+			}
+			return false
+		},
 	}
 	md, err := b.convert(a.Body)
 	if err != nil {
 		return err
+	}
+	for _, e := range b.embedded {
+		p.files = append(p.files, bundleFile{name: e.name, data: e.data})
 	}
 	// Attachments the body does not show are listed at its end, as Zendesk does.
 	var listed []bundleFile
@@ -655,9 +656,11 @@ func (c *converter) convertBody(p *page) error {
 		md = sb.String()
 		b.headings = append(b.headings, heading{text: word(p.locale.site, "attachments")})
 	}
+	missing := c.exp.Missing()
 	for _, u := range zendesk.BodyFileURLs(a.Body) {
-		if l := zendesk.AttachmentLocal(u); byLocal[l] == "" {
-			if mf, ok := c.exp.Missing()[u]; ok {
+		if l := c.exp.AttachmentFile(u); byLocal[l] == "" {
+			ref, _ := zendesk.ParseAttachment(u)
+			if mf, ok := missing[ref.ID]; ok {
 				b.actionf("file %s could not be downloaded (%s): the link points at the old help center", u, mf.Error)
 			} else {
 				b.actionf("file %s is not in the export: the link points at the old help center (fetch again, or add the file beside the article)", u)

@@ -54,9 +54,10 @@ func TestConvertSample(t *testing.T) {
 		"title: How do I reset my password?\n",
 		`date: "2023-02-01T09:00:00Z"`,
 		"labels: [password, sign in]",
-		"  - /hc/en-us/articles/400001\n  - /hc/en-us/articles/400001-How-do-I-reset-my-password-\n  - /hc/articles/400001\n",
+		"translation_key: zendesk-400001\n",
+		"  - /hc/en-us/articles/400001\n  - /hc/en-us/articles/400001-*\n  - /hc/articles/400001\n  - /hc/articles/400001-*\n",
 		// A link with a Zendesk heading id in another article: its new id.
-		"[sign-in page](../../signing-in/signing-in-with-single-sign-on-sso.md#before-you-start)",
+		"[sign-in page](../../signing-in/signing-in-with-single-sign-on-sso/index.md#before-you-start)",
 		// Same page, by Zendesk id.
 		"[Reset your password](#reset-your-password)",
 		// Locale-less link without slug, with an anchor, to another category.
@@ -71,7 +72,7 @@ func TestConvertSample(t *testing.T) {
 		}
 	}
 	sv := read(t, site, "sv/getting-started/your-account/how-do-i-reset-my-password/index.md")
-	for _, want := range []string{"slug: hur-aterstaller-jag-mitt-losenord", "/hc/sv/articles/400001-Hur-%C3%A5terst%C3%A4ller-jag-mitt-l%C3%B6senord-", "> [!NOTE]\n> Länken fungerar en gång.", "](aterstall-losenord.png)"} {
+	for _, want := range []string{"slug: hur-aterstaller-jag-mitt-losenord", "translation_key: zendesk-400001\n", "  - /hc/sv/articles/400001\n  - /hc/sv/articles/400001-*\nparams:", "> [!NOTE]\n> Länken fungerar en gång.", "](aterstall-losenord.png)"} {
 		if !strings.Contains(sv, want) {
 			t.Errorf("sv reset: missing %q in\n%s", want, sv)
 		}
@@ -80,13 +81,13 @@ func TestConvertSample(t *testing.T) {
 		t.Error("the locale-less old URL belongs to the default locale only")
 	}
 	errs := read(t, site, "en/troubleshooting/error-messages/error-codes/index.md")
-	for _, want := range []string{"`E100`\n: The buyer's address is missing.", "E = mc², H₂O", "~~struck~~", "[configure SSO](../../../getting-started/signing-in/signing-in-with-single-sign-on-sso.md#configure-your-identity-provider)", "[Video: log.mp4](log.mp4)", "```\n   2026-03-01"} {
+	for _, want := range []string{"`E100`\n: The buyer's address is missing.", "E = mc², H₂O", "~~struck~~", "[configure SSO](../../../getting-started/signing-in/signing-in-with-single-sign-on-sso/index.md#configure-your-identity-provider)", "[Video: log.mp4](log.mp4)", "```\n   2026-03-01"} {
 		if !strings.Contains(errs, want) {
 			t.Errorf("error-codes: missing %q in\n%s", want, errs)
 		}
 	}
-	sso := read(t, site, "en/getting-started/signing-in/signing-in-with-single-sign-on-sso.md")
-	for _, want := range []string{"```xml\n<EntityDescriptor", "| Entity ID      |", "[Setting up SSO](https://www.youtube.com/watch?v=dQw4w9WgXcQ)", "[Your account](../your-account/_index.md)"} {
+	sso := read(t, site, "en/getting-started/signing-in/signing-in-with-single-sign-on-sso/index.md")
+	for _, want := range []string{"```xml\n<EntityDescriptor", "| Entity ID      |", "[Setting up SSO](https://www.youtube.com/watch?v=dQw4w9WgXcQ)", "[Your account](../../your-account/_index.md)"} {
 		if !strings.Contains(sso, want) {
 			t.Errorf("sso: missing %q in\n%s", want, sso)
 		}
@@ -111,7 +112,7 @@ func TestConvertSample(t *testing.T) {
 	if svHome := read(t, site, "sv/_index.md"); strings.Contains(svHome, "promoted") || !strings.Contains(svHome, "title: Hjälpcenter") {
 		t.Errorf("sv home (its promoted article is a draft):\n%s", svHome)
 	}
-	if sec := read(t, site, "en/getting-started/signing-in/_index.md"); !strings.Contains(sec, "weight: 1") || !strings.Contains(sec, "/hc/en-us/sections/300002-Signing-in") {
+	if sec := read(t, site, "en/getting-started/signing-in/_index.md"); !strings.Contains(sec, "weight: 1") || !strings.Contains(sec, "  - /hc/en-us/sections/300002-*\n") {
 		t.Errorf("nested section:\n%s", sec)
 	}
 	if p := read(t, site, "en/invoices/partners/partner-pricing.md"); !strings.Contains(p, "draft: true") {
@@ -128,7 +129,8 @@ func TestConvertSample(t *testing.T) {
 		"table 1 has merged cells",
 		"colour (2)",
 		"articles/999999-Adding-a-buyer: that article is not in the export",
-		"en        6 articles (1 drafts), 5 sections, 3 categories, 4 files",
+		"en        6 articles (1 drafts), 5 sections, 3 categories, 5 files",
+		"sv        3 articles (1 drafts), 3 sections, 2 categories, 2 files",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q:\n%s", want, out)
@@ -166,14 +168,26 @@ func TestConvertBuilds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Translations are linked by translation_key, also to a draft.
+	send := read(t, site, "en/invoices/sending-invoices/sending-an-invoice.md")
+	if !strings.Contains(send, "translation_key: zendesk-400004\n") || !strings.Contains(read(t, site, "sv/invoices/sending-invoices/sending-an-invoice.md"), "translation_key: zendesk-400004\n") {
+		t.Errorf("400004 versions lack their translation_key")
+	}
+	if strings.Contains(read(t, site, "en/invoices/sending-invoices/supported-file-formats.md"), "translation_key") {
+		t.Error("an article in one locale got a translation_key")
+	}
+	en := res.Site.Articles["en/getting-started/your-account/how-do-i-reset-my-password.md"]
+	if en == nil || len(en.Translations) != 1 || en.Translations[0].Locale.Code != "sv" {
+		t.Errorf("reset-password translations: %+v", en)
+	}
 	want := map[string]string{
 		"/hc/en-us/articles/400001":         "/en/articles/how-do-i-reset-my-password/",
 		"/hc/articles/400001":               "/en/articles/how-do-i-reset-my-password/",
 		"/hc/sv/articles/400002":            "/sv/articles/logga-in-med-enkel-inloggning-sso/",
 		"/hc/en-us/sections/300002":         "/en/sections/signing-in/",
-		"/hc/sv/sections/300002-Logga-in":   "/sv/sections/logga-in/",
+		"/hc/sv/sections/300002-*":          "/sv/sections/logga-in/",
 		"/hc/en-us/categories/200002":       "/en/categories/invoices/",
-		"/hc/sv/categories/200002-Fakturor": "/sv/categories/fakturor/",
+		"/hc/sv/categories/200002-*":        "/sv/categories/fakturor/",
 		"/hc":                               "/en/",
 		"/hc/sv":                            "/sv/",
 	}
@@ -270,7 +284,7 @@ func TestConvertUnsafeHTML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sso := read(t, site, "en/getting-started/signing-in/signing-in-with-single-sign-on-sso.md")
+	sso := read(t, site, "en/getting-started/signing-in/signing-in-with-single-sign-on-sso/index.md")
 	if !strings.Contains(sso, `<iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ"`) {
 		t.Errorf("iframe not kept:\n%s", sso)
 	}

@@ -2,15 +2,18 @@ package convert
 
 import (
 	"bytes"
+	"encoding/base64"
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 
 	h2m "github.com/JohannesKaufmann/html-to-markdown/v2/converter"
+	"github.com/JohannesKaufmann/html-to-markdown/v2/marker"
 	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/base"
 	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/commonmark"
 	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/strikethrough"
@@ -29,6 +32,12 @@ type body struct {
 	file func(raw string) string
 	// ref classifies a link (zendesk.ParseRef with the export's hosts).
 	ref func(raw string) zendesk.Ref
+	// taken reports whether a file name beside the Markdown file is used.
+	taken func(name string) bool
+
+	// embedded are the images the body held as data: URLs, to be written
+	// beside the Markdown file.
+	embedded []embeddedFile
 
 	links    []bodyLink
 	headings []heading // Markdown headings, in order
@@ -37,6 +46,12 @@ type body struct {
 	anchors map[string]int
 	notes   []bodyNote
 	counts  map[string]int // dropped formatting, by kind
+}
+
+// embeddedFile is an image decoded from a data: URL.
+type embeddedFile struct {
+	name string
+	data []byte
 }
 
 // bodyLink is a link whose target is known only once every page has a
@@ -138,7 +153,9 @@ func mdConverter() *h2m.Converter {
 	convOnce.Do(func() {
 		conv = h2m.NewConverter(h2m.WithPlugins(
 			base.NewBasePlugin(),
-			commonmark.NewCommonmarkPlugin(commonmark.WithHeadingStyle(commonmark.HeadingStyleATX), commonmark.WithBulletListMarker("-"), commonmark.WithCodeBlockFence("```")),
+			// No "<!--THE END-->" between adjacent lists: a comment is raw
+			// HTML, which the site omits (and warns about).
+			commonmark.NewCommonmarkPlugin(commonmark.WithHeadingStyle(commonmark.HeadingStyleATX), commonmark.WithBulletListMarker("-"), commonmark.WithCodeBlockFence("```"), commonmark.WithListEndComment(false)),
 			strikethrough.NewStrikethroughPlugin(),
 			table.NewTablePlugin(table.WithSpanCellBehavior(table.SpanBehaviorMirror), table.WithHeaderPromotion(true), table.WithNewlineBehavior(table.NewlineBehaviorPreserve), table.WithSkipEmptyRows(true)),
 		))
@@ -146,6 +163,12 @@ func mdConverter() *h2m.Converter {
 			conv.Register.TagType(t, h2m.TagTypeBlock, h2m.PriorityEarly)
 		}
 		conv.Register.Renderer(renderRaw, h2m.PriorityEarly)
+		// The base plugin writes every ">" of the text as "&gt;"; only one
+		// that would start a blockquote needs escaping, which the
+		// commonmark plugin's escaping does when the character is marked.
+		conv.Register.TextTransformer(func(_ h2m.Context, content string) string {
+			return strings.ReplaceAll(content, "&gt;", string(marker.MarkerEscaping)+">")
+		}, h2m.PriorityStandard+1)
 		conv.Register.RendererFor("dl", h2m.TagTypeBlock, renderDL, h2m.PriorityEarly)
 	})
 	return conv
@@ -321,6 +344,8 @@ func (b *body) prepare(root *html.Node) {
 	b.dropUnsafe(root)
 	b.media(root)
 	b.tables(root)
+	b.styledHeadings(root)
+	b.numberedParagraphs(root)
 	b.formatting(root)
 	b.callouts(root)
 	b.headingsAndAnchors(root)
@@ -332,10 +357,28 @@ func (b *body) prepare(root *html.Node) {
 // dropUnsafe removes what has no place in an article: scripts, styles,
 // forms.
 func (b *body) dropUnsafe(root *html.Node) {
+	var comments []*html.Node
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.CommentNode {
+				comments = append(comments, c)
+			}
+			walk(c)
+		}
+	}
+	walk(root)
+	for _, c := range comments {
+		// Word's conditional markup ("[if gte mso 9]…") is no writer's note.
+		if text := strings.Join(strings.Fields(c.Data), " "); text != "" && !strings.HasPrefix(text, "[if") && !strings.HasPrefix(text, "[endif") {
+			b.notef("an HTML comment was left out: %q", clip(text, 80))
+		}
+		remove(c)
+	}
 	for _, n := range elements(root) {
 		switch n.DataAtom {
 		case atom.Script, atom.Style, atom.Noscript, atom.Link, atom.Meta, atom.Form, atom.Input, atom.Button, atom.Select, atom.Textarea, atom.Svg, atom.Canvas, atom.Math:
-			if n.Parent == nil {
+			if !attached(n, root) {
 				continue
 			}
 			what := n.Data
@@ -346,6 +389,16 @@ func (b *body) dropUnsafe(root *html.Node) {
 			remove(n)
 		}
 	}
+}
+
+// attached reports whether n is still in root's tree.
+func attached(n, root *html.Node) bool {
+	for p := n; p != nil; p = p.Parent {
+		if p == root {
+			return true
+		}
+	}
+	return false
 }
 
 func clip(s string, n int) string {
@@ -387,14 +440,14 @@ func (b *body) media(root *html.Node) {
 				src = attr(n, "data")
 			}
 			title := attr(n, "title")
-			if b.unsafe {
-				setAttr(n, rawAttr, "block")
-				b.notef("kept <%s src=%q> as raw HTML: the site's Content-Security-Policy must allow frames from its host", n.Data, src)
-				continue
-			}
 			if src == "" {
 				remove(n)
 				b.notef("removed an empty <%s>", n.Data)
+				continue
+			}
+			if b.unsafe && n.DataAtom == atom.Iframe {
+				setAttr(n, rawAttr, "block")
+				b.notef("kept <iframe src=%q> as raw HTML: the site's Content-Security-Policy (netlify.toml, default-src 'self') blocks frames from other hosts; add frame-src with the player's host to it, or the frame stays empty", src)
 				continue
 			}
 			if title == "" {
@@ -406,7 +459,11 @@ func (b *body) media(root *html.Node) {
 			link := elem(atom.A, "href", watchURL(src))
 			link.AppendChild(textNode(title))
 			b.replaceBlock(n, link)
-			b.notef("replaced <%s src=%q> with a link (set unsafe_html: true in content/_index.md to keep it)", n.Data, src)
+			if n.DataAtom == atom.Iframe {
+				b.notef("replaced <iframe src=%q> with a link (set unsafe_html: true in content/_index.md to keep it as HTML)", src)
+			} else {
+				b.notef("replaced <%s data=%q> with a link (browsers no longer run plugins, and the site's Content-Security-Policy has object-src 'none')", n.Data, src)
+			}
 		case atom.Video, atom.Audio:
 			src := attr(n, "src")
 			for c := n.FirstChild; c != nil && src == ""; c = c.NextSibling {
@@ -415,17 +472,12 @@ func (b *body) media(root *html.Node) {
 				}
 			}
 			local := b.file(src)
-			if b.unsafe {
-				if local != "" {
-					setAttr(n, "src", local)
-					for c := n.FirstChild; c != nil; c = c.NextSibling {
-						if c.Type == html.ElementNode && c.DataAtom == atom.Source && b.file(attr(c, "src")) != "" {
-							setAttr(c, "src", local)
-						}
-					}
-				}
+			if b.unsafe && local == "" && src != "" {
+				// A file here is a download link instead: raw HTML does not
+				// get the paths of the files beside an article rewritten.
+				delAttr(n, "poster")
 				setAttr(n, rawAttr, "block")
-				b.notef("kept <%s> as raw HTML", n.Data)
+				b.notef("kept <%s src=%q> as raw HTML: the site's Content-Security-Policy (netlify.toml, default-src 'self') blocks media from other hosts unless you add media-src with its host", n.Data, src)
 				continue
 			}
 			name := "Video"
@@ -487,38 +539,251 @@ func (b *body) replaceBlock(n, inline *html.Node) {
 	p.RemoveChild(n)
 }
 
-// tables handles what GFM tables cannot hold: merged cells.
+// tables handles what GFM tables cannot hold: merged cells, block
+// content (lists, code blocks, headings, tables) and line breaks in
+// cells. With unsafe_html such tables stay HTML; otherwise merged cells
+// are split, a table with blocks in its cells becomes a list of its rows,
+// and a cell's lines are joined.
 func (b *body) tables(root *html.Node) {
 	count := 0
 	for _, n := range elements(root) {
-		if n.DataAtom != atom.Table || insideRaw(n) {
+		if n.DataAtom != atom.Table || insideRaw(n) || n.Parent == nil || inside(n, atom.Table) {
 			continue
 		}
 		count++
-		merged := false
+		var merged, nested, blocks, lines bool
 		for _, c := range elements(n) {
-			if (c.DataAtom == atom.Td || c.DataAtom == atom.Th) && (spans(c, "colspan") || spans(c, "rowspan")) {
-				merged = true
+			switch c.DataAtom {
+			case atom.Td, atom.Th:
+				merged = merged || spans(c, "colspan") || spans(c, "rowspan")
+				lines = lines || cellLines(c) > 1
+			case atom.Table:
+				nested = true
+			case atom.Ul, atom.Ol, atom.Pre, atom.Blockquote, atom.Hr, atom.Dl, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+				blocks = true
 			}
 		}
-		nested := false
-		for _, c := range elements(n) {
-			nested = nested || c.DataAtom == atom.Table
+		var what []string
+		if merged {
+			what = append(what, "merged cells")
+		}
+		if nested {
+			what = append(what, "a table inside a cell")
+		}
+		if blocks {
+			what = append(what, "lists, code or headings in its cells")
 		}
 		switch {
-		case (merged || nested) && b.unsafe:
+		case (merged || nested || blocks) && b.unsafe:
 			for _, c := range elements(n) {
 				keepStyle(c)
 			}
 			delAttr(n, "style")
 			delAttr(n, "border")
 			setAttr(n, rawAttr, "block")
-			b.notef("kept table %d as raw HTML: it has %s", count, map[bool]string{true: "merged cells", false: "a table inside a cell"}[merged])
-		case merged:
-			b.notef("table %d has merged cells: they were split, each part repeating the merged cell's content (set unsafe_html: true in content/_index.md to keep the table as HTML)", count)
-		case nested:
-			b.notef("table %d holds another table: the inner one became text", count)
+			b.notef("kept table %d as raw HTML: it has %s", count, strings.Join(what, " and "))
+		case nested || blocks:
+			b.rowsToList(n)
+			b.notef("table %d has %s, which a Markdown table cannot hold: each row became an item of a list, each cell a paragraph under its column's name (set unsafe_html: true in content/_index.md to keep the table as HTML)", count, strings.Join(what, " and "))
+		default:
+			if merged {
+				b.notef("table %d has merged cells: they were split, each part repeating the merged cell's content (set unsafe_html: true in content/_index.md to keep the table as HTML)", count)
+			}
+			if lines && b.unsafe {
+				for _, c := range elements(n) {
+					if (c.DataAtom == atom.Td || c.DataAtom == atom.Th) && cellLines(c) > 1 {
+						breakLines(c)
+					}
+				}
+			}
+			if lines && !b.unsafe {
+				joined := 0
+				for _, c := range elements(n) {
+					if (c.DataAtom == atom.Td || c.DataAtom == atom.Th) && cellLines(c) > 1 {
+						joinLines(c)
+						joined++
+					}
+				}
+				b.notef("table %d: the lines of %d %s were joined into one (a Markdown table cell holds one line)", count, joined, plural(joined, "cell", "cells"))
+			}
 		}
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// cellLines counts the lines a cell shows: its paragraphs and blocks, and
+// the line breaks in them.
+func cellLines(cell *html.Node) int {
+	n := 1
+	blocks := 0
+	for _, c := range elements(cell) {
+		switch c.DataAtom {
+		case atom.Br:
+			if !isTrailingBreak(c) {
+				n++
+			}
+		case atom.P, atom.Div:
+			if strings.TrimSpace(textOf(c)) != "" || hasChild(c, atom.Img) {
+				blocks++
+			}
+		}
+	}
+	if blocks > 1 {
+		n += blocks - 1
+	}
+	return n
+}
+
+// isTrailingBreak reports whether a <br> ends its block with nothing
+// after it, as editors leave them.
+func isTrailingBreak(br *html.Node) bool {
+	for s := br.NextSibling; s != nil; s = s.NextSibling {
+		if s.Type == html.ElementNode || strings.TrimSpace(strings.ReplaceAll(s.Data, "\u00a0", "")) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// joinLines puts a cell's content on one line: breaks and block
+// boundaries become spaces.
+func joinLines(cell *html.Node) {
+	for _, c := range elements(cell) {
+		switch c.DataAtom {
+		case atom.Br:
+			c.Parent.InsertBefore(textNode(" "), c)
+			remove(c)
+		case atom.P, atom.Div:
+			c.Parent.InsertBefore(textNode(" "), c)
+			unwrap(c)
+		}
+	}
+}
+
+// breakLines writes a cell's paragraphs as lines with a <br> between
+// them, which a table cell in Markdown can hold as raw HTML.
+func breakLines(cell *html.Node) {
+	first := true
+	for _, c := range elements(cell) {
+		if c.DataAtom != atom.P && c.DataAtom != atom.Div || c.Parent == nil {
+			continue
+		}
+		if strings.TrimSpace(textOf(c)) == "" && !hasChild(c, atom.Img) {
+			remove(c)
+			continue
+		}
+		if !first {
+			c.Parent.InsertBefore(elem(atom.Br), c)
+		}
+		first = false
+		unwrap(c)
+	}
+	for _, c := range elements(cell) {
+		if c.DataAtom == atom.Br && isTrailingBreak(c) {
+			remove(c)
+		}
+	}
+}
+
+// rowsToList replaces a table by a list of its rows, each cell a
+// paragraph headed by its column's name when the table has a header row.
+func (b *body) rowsToList(table *html.Node) {
+	var rows []*html.Node
+	for _, c := range elements(table) {
+		if c.DataAtom == atom.Tr && !inside(c, atom.Td, atom.Th) {
+			rows = append(rows, c)
+		}
+	}
+	cells := func(tr *html.Node) []*html.Node {
+		var out []*html.Node
+		for c := tr.FirstChild; c != nil; c = c.NextSibling {
+			if c.DataAtom == atom.Td || c.DataAtom == atom.Th {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	var header []string
+	if len(rows) > 1 {
+		first := cells(rows[0])
+		allTH := len(first) > 0
+		for _, c := range first {
+			allTH = allTH && c.DataAtom == atom.Th
+		}
+		if allTH || rows[0].Parent != nil && rows[0].Parent.DataAtom == atom.Thead {
+			for _, c := range first {
+				header = append(header, textOf(c))
+			}
+			rows = rows[1:]
+		}
+	}
+	list := elem(atom.Ul)
+	for _, tr := range rows {
+		li := elem(atom.Li)
+		for i, cell := range cells(tr) {
+			if strings.TrimSpace(textOf(cell)) == "" && !hasChild(cell, atom.Img) && !hasChild(cell, atom.Table) {
+				continue
+			}
+			label := ""
+			if i < len(header) && header[i] != "" {
+				label = header[i]
+			}
+			inline := true
+			for c := cell.FirstChild; c != nil && inline; c = c.NextSibling {
+				inline = c.Type != html.ElementNode || !isBlock(c)
+			}
+			p := elem(atom.P)
+			if label != "" {
+				strong := elem(atom.Strong)
+				strong.AppendChild(textNode(label + ":"))
+				p.AppendChild(strong)
+				p.AppendChild(textNode(" "))
+			}
+			if inline {
+				moveChildren(cell, p)
+				li.AppendChild(p)
+				continue
+			}
+			if label != "" {
+				li.AppendChild(p)
+			}
+			moveChildren(cell, li)
+		}
+		if li.FirstChild != nil {
+			list.AppendChild(li)
+		}
+	}
+	table.Parent.InsertBefore(list, table)
+	remove(table)
+	// Tables that were inside its cells get the same treatment.
+	for _, c := range elements(list) {
+		if c.DataAtom == atom.Table && c.Parent != nil {
+			b.rowsToList(c)
+		}
+	}
+}
+
+func isBlock(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.P, atom.Div, atom.Ul, atom.Ol, atom.Pre, atom.Blockquote, atom.Hr, atom.Dl, atom.Table, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Figure, atom.Section, atom.Aside:
+		return true
+	}
+	return false
+}
+
+// moveChildren moves every child of from to the end of to.
+func moveChildren(from, to *html.Node) {
+	for c := from.FirstChild; c != nil; {
+		next := c.NextSibling
+		from.RemoveChild(c)
+		to.AppendChild(c)
+		c = next
 	}
 }
 
@@ -550,7 +815,9 @@ func (b *body) formatting(root *html.Node) {
 			b.counts["colour"]++
 		}
 		if strings.Contains(style, "text-align") || strings.Contains(class, "wysiwyg-text-align") || attr(n, "align") != "" && n.DataAtom != atom.Img {
-			if !strings.Contains(style, "text-align: left") && !strings.Contains(class, "align-left") {
+			// A centred screenshot is how the editor places images; the
+			// site lays images out itself.
+			if !strings.Contains(style, "text-align: left") && !strings.Contains(class, "align-left") && (textOf(n) != "" && textOf(n) != imageAlts(n) || !hasChild(n, atom.Img)) {
 				b.counts["text alignment"]++
 			}
 		}
@@ -653,12 +920,17 @@ func (b *body) callouts(root *html.Node) {
 			continue
 		}
 		variant := ""
-		for _, word := range strings.FieldsFunc(strings.ToLower(attr(n, "class")), func(r rune) bool { return r == ' ' || r == '-' || r == '_' }) {
-			for _, c := range calloutClass {
-				if word == c.word && variant == "" {
-					variant = c.variant
-				}
+		words := strings.FieldsFunc(strings.ToLower(attr(n, "class")), func(r rune) bool { return r == ' ' || r == '-' || r == '_' })
+		for _, c := range calloutClass { // most specific first: "callout callout--warning" is a warning
+			if variant == "" && slices.Contains(words, c.word) {
+				variant = c.variant
 			}
+		}
+		// A box's title paragraph ("callout__title") stays its first line, in bold.
+		if first := firstElement(n); first != nil && first.DataAtom == atom.P && strings.Contains(attr(first, "class"), "title") && variant != "" {
+			strong := elem(atom.Strong)
+			moveChildren(first, strong)
+			first.AppendChild(strong)
 		}
 		if v := b.takeLabel(n, n.DataAtom != atom.P); v != "" {
 			variant = v
@@ -691,6 +963,19 @@ func (b *body) callouts(root *html.Node) {
 	}
 }
 
+// firstElement returns n's first child element, or nil.
+func firstElement(n *html.Node) *html.Node {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode {
+			return c
+		}
+		if c.Type == html.TextNode && strings.TrimSpace(c.Data) != "" {
+			return nil
+		}
+	}
+	return nil
+}
+
 // takeLabel removes an opening label ("<strong>Note:</strong>", or with
 // plain a bare "Tip:") from n and returns its variant, or "".
 func (b *body) takeLabel(n *html.Node, plain bool) string {
@@ -715,9 +1000,15 @@ func (b *body) takeLabel(n *html.Node, plain bool) string {
 		}
 		return labelVariant[strings.ToLower(m[1])]
 	}
-	if first.Type == html.TextNode && plain {
+	if first.Type == html.TextNode {
+		// A bare label: in a box, "Tip!" or "Tip:"; opening a paragraph,
+		// only "Tip:".
 		t := strings.TrimLeft(first.Data, " \n\u00a0")
-		if i := strings.IndexAny(t, ":!"); i > 0 && i < 14 {
+		stops := ":!"
+		if !plain {
+			stops = ":"
+		}
+		if i := strings.IndexAny(t, stops); i > 0 && i < 14 {
 			if m := calloutLabel.FindStringSubmatch(t[:i+1]); m != nil {
 				first.Data = strings.TrimLeft(t[i+1:], " \u00a0")
 				return labelVariant[strings.ToLower(m[1])]
@@ -751,13 +1042,13 @@ func (b *body) headingsAndAnchors(root *html.Node) {
 			h := heading{old: pending}
 			pending = nil
 			if id := attr(n, "id"); id != "" {
-				h.old = append(h.old, id)
+				h.old = append(h.old, unescapeID(id))
 			}
 			delAttr(n, "id")
 			for _, c := range elements(n) {
 				for _, k := range []string{"id", "name"} {
 					if v := attr(c, k); v != "" && (k == "id" || c.DataAtom == atom.A) {
-						h.old = append(h.old, v)
+						h.old = append(h.old, unescapeID(v))
 					}
 				}
 				switch c.DataAtom {
@@ -769,7 +1060,12 @@ func (b *body) headingsAndAnchors(root *html.Node) {
 				case atom.Strong, atom.B, atom.Em, atom.I, atom.Span:
 					unwrap(c)
 				case atom.Img:
-					remove(c)
+					// Markdown headings hold text: the image goes below.
+					p := elem(atom.P)
+					c.Parent.RemoveChild(c)
+					p.AppendChild(c)
+					n.Parent.InsertBefore(p, n.NextSibling)
+					b.notef("an image in heading %q was moved below it", clip(textOf(n), 60))
 				}
 			}
 			h.text = textOf(n)
@@ -795,6 +1091,7 @@ func (b *body) headingsAndAnchors(root *html.Node) {
 			if v == "" {
 				continue
 			}
+			v = unescapeID(v)
 			if n.DataAtom == atom.A && attr(n, "href") == "" && strings.TrimSpace(textOf(n)) == "" && nextIsHeading(n) {
 				pending = append(pending, v)
 			} else {
@@ -810,6 +1107,16 @@ func (b *body) headingsAndAnchors(root *html.Node) {
 	for _, v := range pending {
 		b.anchors[v] = current
 	}
+}
+
+// unescapeID decodes an element id or name the way link fragments are
+// decoded (zendesk.ParseRef), so that <a name="Void%20Cheque"> and
+// href="#Void%20Cheque" meet.
+func unescapeID(id string) string {
+	if s, err := url.PathUnescape(id); err == nil {
+		return s
+	}
+	return id
 }
 
 func isHeading(n *html.Node) bool {
@@ -837,8 +1144,20 @@ func nextIsHeading(n *html.Node) bool {
 	return false
 }
 
+// fileNameAlt matches alt text that is only a file name, which Zendesk's
+// editor writes for every image it uploads ("mceclip0.png",
+// "Screen_Shot_2019-11-04_at_9.15.58_AM.png"): readers of screen readers
+// hear the file name instead of what the image shows.
+var fileNameAlt = regexp.MustCompile(`(?i)^[^/\\]{0,160}\.(png|jpe?g|gif|webp|svg|bmp|tiff?|heic)$|^(mceclip|image|img|screenshot|screen shot|skärmbild|skjermbilde|bildschirmfoto)[ _-]?\d*$`)
+
 // images points attachment images at their copies beside the article.
 func (b *body) images(root *html.Node) {
+	var named []string // alt texts that are file names
+	defer func() {
+		if len(named) > 0 {
+			b.notef("%d %s a file name as alt text (%s): replace each with what the image shows", len(named), plural(len(named), "image has", "images have"), clipList(named, 3))
+		}
+	}()
 	for _, n := range elements(root) {
 		if n.DataAtom != atom.Img || n.Parent == nil {
 			continue
@@ -852,12 +1171,22 @@ func (b *body) images(root *html.Node) {
 			setAttr(n, "src", r.Abs)
 			b.notef("image %s is not an article attachment: it stays on the old help center", r.Abs)
 		} else if strings.HasPrefix(src, "data:") {
-			b.notef("image with inline data (data: URL) kept as is")
+			if name := b.embed(src); name != "" {
+				setAttr(n, "src", escapeURLPath(name))
+			} else {
+				b.notef("an image with inline data (a data: URL) that is not a readable image was kept as is")
+			}
 		} else if src != "" {
 			b.notef("image %s is on another host", src)
 		}
-		if strings.TrimSpace(attr(n, "alt")) == "" {
-			b.actionf("image %s has no alt text: add a description between the brackets of ![](%s)", lastElem(attr(n, "src")), attr(n, "src"))
+		alt := strings.TrimSpace(attr(n, "alt"))
+		switch {
+		case !hasAttr(n, "alt"):
+			b.actionf("image %s has no alt text: describe what it shows between the brackets of ![](%s)", lastElem(attr(n, "src")), attr(n, "src"))
+		case alt == "":
+			b.actionf("image %s has an empty alt text: describe what it shows between the brackets of ![](%s), or mark it decorative if it shows nothing a reader needs", lastElem(attr(n, "src")), attr(n, "src"))
+		case fileNameAlt.MatchString(alt):
+			named = append(named, alt)
 		}
 		for _, k := range []string{"width", "height", "style", "class"} {
 			delAttr(n, k)
@@ -869,7 +1198,266 @@ func (b *body) images(root *html.Node) {
 	}
 }
 
+// embed decodes an image data: URL into a file beside the article and
+// returns its name, or "" when src is not a readable image.
+func (b *body) embed(src string) string {
+	meta, payload, ok := strings.Cut(strings.TrimPrefix(src, "data:"), ",")
+	if !ok {
+		return ""
+	}
+	mediaType, isBase64 := strings.CutSuffix(meta, ";base64")
+	mediaType, _, _ = strings.Cut(mediaType, ";")
+	ext := map[string]string{"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp", "image/svg+xml": ".svg"}[strings.ToLower(strings.TrimSpace(mediaType))]
+	if ext == "" {
+		return ""
+	}
+	var data []byte
+	var err error
+	if isBase64 {
+		data, err = base64.StdEncoding.DecodeString(strings.Map(func(r rune) rune {
+			if r == ' ' || r == '\n' || r == '\r' || r == '\t' {
+				return -1
+			}
+			return r
+		}, payload))
+	} else {
+		var text string
+		text, err = url.PathUnescape(payload)
+		data = []byte(text)
+	}
+	if err != nil || len(data) == 0 {
+		return ""
+	}
+	for i := len(b.embedded) + 1; ; i++ {
+		name := fmt.Sprintf("embedded-image-%d%s", i, ext)
+		if b.taken != nil && b.taken(name) {
+			continue
+		}
+		b.embedded = append(b.embedded, embeddedFile{name: name, data: data})
+		b.notef("an image held in the page itself (a data: URL) became the file %s", name)
+		return name
+	}
+}
+
+// imageAlts is the alt text of the images below n, as textOf reads them.
+func imageAlts(n *html.Node) string {
+	var alts []string
+	for _, c := range elements(n) {
+		if c.DataAtom == atom.Img {
+			alts = append(alts, attr(c, "alt"))
+		}
+	}
+	return strings.Join(strings.Fields(strings.Join(alts, "")), " ")
+}
+
 func lastElem(s string) string { return s[strings.LastIndexByte(s, '/')+1:] }
+
+// clipList joins the first n items and says how many more there are.
+func clipList(items []string, n int) string {
+	if len(items) <= n {
+		return strings.Join(items, ", ")
+	}
+	return strings.Join(items[:n], ", ") + fmt.Sprintf(" and %d more", len(items)-n)
+}
+
+// headingSize maps the editor's font-size classes to heading levels.
+var headingSize = map[string]int{"wysiwyg-font-size-xx-large": 2, "wysiwyg-font-size-x-large": 2, "wysiwyg-font-size-large": 3}
+
+// styledHeadings turns paragraphs that only look like headings (the
+// whole paragraph bold in the editor's large font, as writers made
+// headings before Zendesk's editor had them) into headings, so that they
+// get ids, a place in the table of contents and anchors.
+func (b *body) styledHeadings(root *html.Node) {
+	count := 0
+	for _, n := range elements(root) {
+		if n.DataAtom != atom.P || n.Parent == nil || insideRaw(n) || inside(n, atom.Li, atom.Td, atom.Th, atom.Blockquote, atom.Table) {
+			continue
+		}
+		text := textOf(n)
+		if text == "" || len([]rune(text)) > 120 || strings.HasSuffix(text, ":") {
+			continue
+		}
+		level, bold, plain := 0, false, true
+		for _, c := range elements(n) {
+			switch c.DataAtom {
+			case atom.Span, atom.Font:
+				for _, cls := range strings.Fields(attr(c, "class")) {
+					if l := headingSize[cls]; l > 0 && textOf(c) == text && (level == 0 || l < level) {
+						level = l
+					}
+				}
+			case atom.Strong, atom.B:
+				bold = bold || textOf(c) == text
+			case atom.Br, atom.U, atom.Em, atom.I:
+			default:
+				plain = false
+			}
+		}
+		if level == 0 || !plain || !bold && level > 2 {
+			continue
+		}
+		n.DataAtom = atom.Lookup([]byte("h" + strconv.Itoa(level)))
+		n.Data = n.DataAtom.String()
+		for _, c := range elements(n) {
+			switch c.DataAtom {
+			case atom.Strong, atom.B, atom.Span, atom.Font:
+				unwrap(c) // the heading's size and weight are the heading's now
+			case atom.Br:
+				remove(c)
+			}
+		}
+		count++
+	}
+	if count > 0 {
+		b.notef("%d %s in large bold text became %s", count, plural(count, "paragraph", "paragraphs"), plural(count, "a heading", "headings"))
+	}
+}
+
+// stepNumber matches a paragraph that starts with its step's number.
+var stepNumber = regexp.MustCompile(`^\s*([0-9]{1,2})[.)]\s+`)
+
+// numberedParagraphs turns runs of paragraphs numbered 1., 2., 3. … into
+// an ordered list (what the steps of a how-to are), keeping what stands
+// between two steps (a screenshot, a note) in the step before it.
+func (b *body) numberedParagraphs(root *html.Node) {
+	for _, parent := range append([]*html.Node{root}, elements(root)...) {
+		if parent.Parent == nil && parent != root || insideRaw(parent) || parent.DataAtom == atom.Li || parent.DataAtom == atom.Td || parent.DataAtom == atom.Th {
+			continue
+		}
+		var run []*html.Node // the numbered paragraphs of the current run
+		var between [][]*html.Node
+		var pending []*html.Node
+		flush := func() {
+			if len(run) >= 2 {
+				b.makeSteps(run, between)
+			}
+			run, between, pending = nil, nil, nil
+		}
+		for c := parent.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.TextNode && strings.TrimSpace(c.Data) == "" {
+				continue
+			}
+			if c.Type != html.ElementNode {
+				flush()
+				continue
+			}
+			if c.DataAtom == atom.P {
+				if m := stepNumber.FindStringSubmatch(leadingText(c)); m != nil {
+					n, _ := strconv.Atoi(m[1])
+					switch {
+					case n == len(run)+1 && len(run) > 0:
+						between = append(between, pending)
+						pending = nil
+						run = append(run, c)
+						continue
+					case n == 1:
+						flush()
+						run = []*html.Node{c}
+						continue
+					}
+				}
+			}
+			if len(run) == 0 {
+				continue
+			}
+			switch c.DataAtom {
+			case atom.P, atom.Div, atom.Figure, atom.Pre, atom.Ul, atom.Blockquote, atom.Img:
+				pending = append(pending, c) // may belong to the step before it
+			default:
+				flush()
+			}
+		}
+		flush()
+	}
+}
+
+// leadingText is the text at the start of n, up to its first element
+// that is not inline formatting.
+func leadingText(n *html.Node) string {
+	var b strings.Builder
+	var walk func(*html.Node) bool
+	walk = func(n *html.Node) bool {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			switch {
+			case c.Type == html.TextNode:
+				b.WriteString(strings.ReplaceAll(c.Data, "\u00a0", " "))
+			case c.Type == html.ElementNode && (c.DataAtom == atom.Strong || c.DataAtom == atom.B || c.DataAtom == atom.Span || c.DataAtom == atom.Em):
+				if !walk(c) {
+					return false
+				}
+			default:
+				return false
+			}
+			if b.Len() > 8 {
+				return false
+			}
+		}
+		return true
+	}
+	walk(n)
+	return b.String()
+}
+
+// makeSteps replaces numbered paragraphs (and what stood between them) by
+// an ordered list.
+func (b *body) makeSteps(run []*html.Node, between [][]*html.Node) {
+	ol := elem(atom.Ol)
+	run[0].Parent.InsertBefore(ol, run[0])
+	for i, p := range run {
+		stripStepNumber(p)
+		li := elem(atom.Li)
+		p.Parent.RemoveChild(p)
+		li.AppendChild(p)
+		if i+1 < len(run) {
+			for _, extra := range between[i] {
+				extra.Parent.RemoveChild(extra)
+				li.AppendChild(extra)
+			}
+		}
+		ol.AppendChild(li)
+	}
+}
+
+// stripStepNumber removes the "1. " a numbered paragraph starts with,
+// and the bold around it when the number was bold on its own.
+func stripStepNumber(p *html.Node) {
+	c := p
+	for {
+		t := c.FirstChild
+		for t != nil && t.Type == html.TextNode && strings.TrimSpace(strings.ReplaceAll(t.Data, "\u00a0", "")) == "" {
+			t = t.NextSibling
+		}
+		if t == nil {
+			return
+		}
+		if t.Type != html.TextNode {
+			c = t
+			continue
+		}
+		text := strings.ReplaceAll(t.Data, "\u00a0", " ")
+		loc := stepPrefix.FindStringIndex(text)
+		if loc == nil {
+			return
+		}
+		t.Data = text[loc[1]:]
+		if t.Data != "" {
+			return
+		}
+		// "<strong>1.</strong> First": the bold held only the number.
+		for e := t.Parent; e != p && strings.TrimSpace(textOf(e)) == ""; {
+			next := e.Parent
+			remove(e)
+			e = next
+		}
+		if f := p.FirstChild; f != nil && f.Type == html.TextNode {
+			f.Data = strings.TrimLeft(strings.ReplaceAll(f.Data, "\u00a0", " "), " ")
+		}
+		return
+	}
+}
+
+// stepPrefix is the number at the start of a step's first text.
+var stepPrefix = regexp.MustCompile(`^\s*[0-9]{1,2}[.)](?:\s+|$)`)
 
 // hrefs turns links to help center pages into tokens resolved once every
 // page has its file, attachment links into links to the copies, and old
@@ -884,6 +1472,11 @@ func (b *body) hrefs(root *html.Node) {
 			continue
 		}
 		if strings.TrimSpace(textOf(n)) == "" && !hasChild(n, atom.Img) {
+			unwrap(n)
+			continue
+		}
+		if scheme, _, ok := strings.Cut(strings.ToLower(strings.TrimSpace(href)), ":"); ok && (scheme == "javascript" || scheme == "vbscript" || scheme == "data") {
+			b.notef("a %s: link (%q) became plain text: a page of the site runs no scripts of its own", scheme, clip(textOf(n), 40))
 			unwrap(n)
 			continue
 		}

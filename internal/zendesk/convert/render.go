@@ -37,24 +37,26 @@ func parallel(n int, job func(i int)) {
 
 // The front matter the import writes, in the order writers read it.
 type articleMatter struct {
-	Title   string         `yaml:"title"`
-	Slug    string         `yaml:"slug,omitempty"`
-	Date    string         `yaml:"date,omitempty"`
-	Updated string         `yaml:"updated,omitempty"`
-	Draft   bool           `yaml:"draft,omitempty"`
-	Weight  int            `yaml:"weight,omitempty"`
-	Labels  []string       `yaml:"labels,omitempty,flow"`
-	Aliases []string       `yaml:"aliases,omitempty"`
-	Params  map[string]any `yaml:"params,omitempty"`
+	Title          string         `yaml:"title"`
+	Slug           string         `yaml:"slug,omitempty"`
+	Date           string         `yaml:"date,omitempty"`
+	Updated        string         `yaml:"updated,omitempty"`
+	Draft          bool           `yaml:"draft,omitempty"`
+	Weight         int            `yaml:"weight,omitempty"`
+	Labels         []string       `yaml:"labels,omitempty,flow"`
+	TranslationKey string         `yaml:"translation_key,omitempty"`
+	Aliases        []string       `yaml:"aliases,omitempty"`
+	Params         map[string]any `yaml:"params,omitempty"`
 }
 
 type branchMatter struct {
-	Title       string         `yaml:"title"`
-	Description string         `yaml:"description,omitempty"`
-	Slug        string         `yaml:"slug,omitempty"`
-	Weight      int            `yaml:"weight,omitempty"`
-	Aliases     []string       `yaml:"aliases,omitempty"`
-	Params      map[string]any `yaml:"params,omitempty"`
+	Title          string         `yaml:"title"`
+	Description    string         `yaml:"description,omitempty"`
+	Slug           string         `yaml:"slug,omitempty"`
+	Weight         int            `yaml:"weight,omitempty"`
+	TranslationKey string         `yaml:"translation_key,omitempty"`
+	Aliases        []string       `yaml:"aliases,omitempty"`
+	Params         map[string]any `yaml:"params,omitempty"`
 }
 
 type homeMatter struct {
@@ -108,7 +110,6 @@ func (c *converter) render() error {
 			return err
 		}
 		c.out["_index.md"] = b
-		c.rep.kinds["_index.md"] = "settings"
 	}
 	promoted := c.promoted()
 	for _, p := range c.order {
@@ -122,14 +123,14 @@ func (c *converter) render() error {
 			}
 			v = h
 		case "category", "section":
-			m := branchMatter{Title: p.title, Description: strings.TrimSpace(p.section.Description), Weight: p.section.Position, Aliases: zendesk.OldPaths(p.oldURL), Params: map[string]any{"zendesk_id": p.id}}
+			m := branchMatter{Title: p.title, Description: strings.TrimSpace(p.section.Description), Weight: p.section.Position, Aliases: c.aliases(p), TranslationKey: c.translationKey(p), Params: map[string]any{"zendesk_id": p.id}}
 			if folder := path.Base(path.Dir(p.rel)); p.slug != folder {
 				m.Slug = p.slug
 			}
 			v = m
 		case "article":
 			a := p.article
-			m := articleMatter{Title: a.Title, Date: date(a.CreatedAt), Draft: p.draft, Weight: a.Position, Labels: labels(a.LabelNames), Aliases: c.articleAliases(p), Params: map[string]any{"zendesk_id": p.id}}
+			m := articleMatter{Title: a.Title, Date: date(a.CreatedAt), Draft: p.draft, Weight: a.Position, Labels: labels(a.LabelNames), Aliases: c.aliases(p), TranslationKey: c.translationKey(p), Params: map[string]any{"zendesk_id": p.id}}
 			if a.EditedAt != nil {
 				m.Updated = date(*a.EditedAt)
 			} else {
@@ -151,6 +152,11 @@ func (c *converter) render() error {
 			}
 			v, body = m, p.md
 			for _, f := range p.files {
+				if f.data != nil {
+					c.out[path.Join(path.Dir(p.rel), f.name)] = f.data
+					c.rep.count(p.locale.site, "file", false)
+					continue
+				}
 				c.copies[path.Join(path.Dir(p.rel), f.name)] = f.local
 			}
 		}
@@ -159,7 +165,6 @@ func (c *converter) render() error {
 			return fmt.Errorf("%s: %w", p.rel, err)
 		}
 		c.out[p.rel] = b
-		c.rep.kinds[p.rel] = p.kind
 		c.rep.count(p.locale.site, p.kind, p.draft)
 	}
 	for rel := range c.copies {
@@ -179,23 +184,50 @@ func labels(in []string) []string {
 	return out
 }
 
-// articleAliases are an article version's old paths; the default locale
-// also answers Zendesk's locale-less /hc/articles/<id>.
-func (c *converter) articleAliases(p *page) []string {
-	out := zendesk.OldPaths(p.oldURL)
-	if p.locale == c.locales[0] || c.articles[p.id][c.locales[0].zd] == nil && p == c.firstVersion(p.id) {
-		out = append(out, fmt.Sprintf("/hc/articles/%d", p.id))
-	}
-	return out
-}
-
-func (c *converter) firstVersion(id int64) *page {
-	for _, l := range c.locales {
-		if p := c.articles[id][l.zd]; p != nil {
-			return p
+// aliases are a page's old paths (zendesk.OldPaths). Zendesk's URLs
+// without a locale go to the default locale's version, or, when that
+// has none, to the first version the import has.
+func (c *converter) aliases(p *page) []string {
+	m := c.pagesOf(p)
+	first := m[c.locales[0].zd]
+	if first == nil || first.oldURL == "" {
+		first = nil
+		for _, l := range c.locales {
+			if q := m[l.zd]; q != nil && q.oldURL != "" {
+				first = q
+				break
+			}
 		}
 	}
+	return zendesk.OldPaths(p.oldURL, p == first)
+}
+
+// pagesOf returns the versions of p's item by Zendesk locale.
+func (c *converter) pagesOf(p *page) map[string]*page {
+	switch p.kind {
+	case "article":
+		return c.articles[p.id]
+	case "section":
+		return c.sections[p.id]
+	case "category":
+		return c.categories[p.id]
+	}
 	return nil
+}
+
+// translationKey links the versions of one Zendesk item in front matter,
+// "zendesk-<id>" ("zendesk-section-<id>", "zendesk-category-<id>"), when
+// the import writes more than one of them. They share a path below each
+// locale folder too, but the key keeps them together when a writer moves
+// or renames one.
+func (c *converter) translationKey(p *page) string {
+	if len(c.pagesOf(p)) < 2 {
+		return ""
+	}
+	if p.kind == "article" {
+		return fmt.Sprintf("zendesk-%d", p.id)
+	}
+	return fmt.Sprintf("zendesk-%s-%d", p.kind, p.id)
 }
 
 // promoted lists each locale's promoted, published articles in reading

@@ -38,12 +38,11 @@ type Report struct {
 	// change (hand edits), and removed (their page is gone from Zendesk).
 	Written, Updated, Unchanged, Kept, Removed int
 
-	mu    sync.Mutex
-	kinds map[string]string
+	mu sync.Mutex
 }
 
 func newReport() *Report {
-	return &Report{Counts: map[string]map[string]int{}, kinds: map[string]string{}}
+	return &Report{Counts: map[string]map[string]int{}}
 }
 
 func (r *Report) add(level Level, oldURL, file, format string, args ...any) {
@@ -73,13 +72,17 @@ func (r *Report) count(locale, kind string, draft bool) {
 }
 
 // NeedsWriter reports whether any note needs the writer.
-func (r *Report) NeedsWriter() bool {
-	for _, n := range r.Notes {
-		if n.Level == Action {
-			return true
+func (r *Report) NeedsWriter() bool { return r.Needing() > 0 }
+
+// Needing counts the notes that need the writer.
+func (r *Report) Needing() int {
+	n := 0
+	for _, note := range r.Notes {
+		if note.Level == Action {
+			n++
 		}
 	}
-	return false
+	return n
 }
 
 // Sorted returns the notes by level (most important first), file and URL.

@@ -60,7 +60,7 @@ func PDF(title string) []byte {
 func Sample() *HelpCenter {
 	created := at("2023-02-01T09:00:00Z")
 	updated := at("2026-03-01T10:00:00Z")
-	hc := &HelpCenter{Locales: []string{"en-us", "sv"}, DefaultLocale: "en-us", Files: map[int64][]byte{}}
+	hc := &HelpCenter{Locales: []string{"en-us", "sv"}, DefaultLocale: "en-us", Files: map[int64][]byte{}, FileNames: map[int64]string{}}
 	cat := func(id int64, locale, name, desc string, pos int) {
 		hc.Categories = append(hc.Categories, zendesk.Category{ID: id, Name: name, Description: desc, Position: pos, Locale: locale, SourceLocale: "en-us", CreatedAt: created, UpdatedAt: updated})
 	}
@@ -121,5 +121,11 @@ func Sample() *HelpCenter {
 	attach(500003, 400003, "format-guide.pdf", "application/pdf", "", false, PDF("Format guide"))
 	attach(500004, 400006, "log.mp4", "video/mp4", "en-us", true, []byte("\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"))
 	attach(500005, 400003, "formats.csv", "text/csv", "", false, []byte("format,send,receive\nPeppol BIS Billing 3.0,yes,yes\n"))
+	// Shown by a URL without a file name, as newer help centers write
+	// them: one listed (named by the list), one no list has (named by
+	// the download's Content-Disposition).
+	attach(500006, 400003, "format-menu.png", "image/png", "en-us", true, PNG(80, 50, 90))
+	hc.Files[500007] = PNG(72, 48, 150)
+	hc.FileNames[500007] = "sso-installningar.png"
 	return hc
 }

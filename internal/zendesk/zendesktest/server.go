@@ -17,9 +17,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"mime"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path"
 	"regexp"
 	"sort"
 	"strconv"
@@ -43,6 +45,10 @@ type HelpCenter struct {
 	Attachments   []zendesk.Attachment
 	// Files are the attachments' bytes by attachment id.
 	Files map[int64][]byte
+	// FileNames name the files of Files that no attachment lists (an
+	// image whose attachment was deleted from the list but whose URL
+	// still serves it).
+	FileNames map[int64]string
 }
 
 // Server is a running fake. Set its fields before the first request.
@@ -109,7 +115,7 @@ func (s *Server) FailNext(pathQuery string, statuses ...int) {
 var (
 	listPath       = regexp.MustCompile(`^/api/v2/help_center/([a-z0-9-]+)/(categories|sections|articles)\.json$`)
 	attachmentList = regexp.MustCompile(`^/api/v2/help_center/articles/([0-9]+)/attachments\.json$`)
-	attachmentFile = regexp.MustCompile(`^/hc/(?:[a-z0-9-]+/)?article_attachments/([0-9]+)/([^/]+)$`)
+	attachmentFile = regexp.MustCompile(`^/hc/(?:[a-z0-9-]+/)?article_attachments/([0-9]+)(?:/([^/]+))?$`)
 	storedFile     = regexp.MustCompile(`^/storage/attachments/([0-9]+)$`)
 )
 
@@ -166,13 +172,21 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			http.NotFound(w, r)
 			return
 		}
+		// As a storage service answers: the type and the file's name.
+		name, ctype := s.fileInfo(id)
+		if ctype != "" {
+			w.Header().Set("Content-Type", ctype)
+		}
+		if name != "" {
+			w.Header().Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": name}))
+		}
 		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 		_, _ = w.Write(b)
 		return
 	}
 	if m := attachmentFile.FindStringSubmatch(p); m != nil {
 		id, _ := strconv.ParseInt(m[1], 10, 64)
-		if _, ok := s.HC.Files[id]; !ok || !s.hasAttachment(id, m[2]) {
+		if _, ok := s.HC.Files[id]; !ok || m[2] != "" && !s.hasAttachment(id, m[2]) {
 			http.NotFound(w, r)
 			return
 		}
@@ -242,6 +256,19 @@ func (s *Server) hasAttachment(id int64, name string) bool {
 	}
 	// Inline images that are not in any attachments list still download.
 	return true
+}
+
+// fileInfo returns the name and type of a file the fake serves.
+func (s *Server) fileInfo(id int64) (name, ctype string) {
+	for _, a := range s.HC.Attachments {
+		if a.ID == id {
+			return a.FileName, a.ContentType
+		}
+	}
+	if n, ok := s.HC.FileNames[id]; ok {
+		return n, mime.TypeByExtension(path.Ext(n))
+	}
+	return "", ""
 }
 
 func unescape(s string) string {
