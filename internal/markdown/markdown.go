@@ -263,7 +263,10 @@ func (transformer) Transform(node *ast.Document, reader text.Reader, pc parser.C
 		case *ast.Link:
 			st.rewrite(n, src)
 		case *ast.Image:
+			// Alt text describes a picture for those who cannot see
+			// it; it is not the article's text (search, descriptions).
 			imgs = append(imgs, n)
+			return ast.WalkSkipChildren, nil
 		case *ast.List:
 			if n.IsOrdered() && !stepsDone {
 				stepsDone = true
