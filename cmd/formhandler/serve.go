@@ -135,8 +135,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (is another formhandler running?)", f.addr, err)
 	}
-	log.Info("formhandler listening", "addr", ln.Addr().String(), "db", redactDB(f.db),
-		"delivery", strings.Join(srv.Kinds(), ","), "allowed_origins", f.origins.String(), "rate_limit", f.rateLimit)
+	schema := srv.Store().Schema()
+	log.Info("formhandler listening", "addr", ln.Addr().String(), "db", redactDB(f.db), "schema", schema.Version,
+		"migrated", strings.Join(schema.Applied, ","), "delivery", strings.Join(srv.Kinds(), ","),
+		"allowed_origins", f.origins.String(), "rate_limit", f.rateLimit)
 	err = serveUntilDone(ctx, srv, ln, handler)
 	log.Info("formhandler stopped")
 	return err
