@@ -1,10 +1,10 @@
 // Command lighthouse serves a built help center on loopback the way
-// production does, for bench/lighthouse/run to measure with Lighthouse:
-// the files of public/ with directory-style URLs and the 404 page, the
-// response headers of netlify.toml's [[headers]] tables (CSP, caching,
-// security headers), gzip for text as a CDN sends it, and the real form
-// handler at /api/ (a throwaway SQLite database), so that the feedback
-// count loads as on the live site instead of failing with a 404 in the
+// Netlify does, for bench/lighthouse/run to measure with Lighthouse: the
+// deploy's rules (netlify.toml and the published _redirects and _headers,
+// through internal/hosting, as helpcenter serve and the browser tests read
+// them), gzip for text as the CDN sends it, and the real form handler
+// behind the /api/* proxy rule (a throwaway SQLite database), so that the
+// feedback count loads as on the live site instead of failing in the
 // console.
 //
 //	go run ./bench/lighthouse -dir public -addr 127.0.0.1:8431
@@ -14,12 +14,14 @@
 package main
 
 import (
+	"bytes"
 	"compress/gzip"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"mime"
 	"net"
@@ -28,17 +30,19 @@ import (
 	"os/signal"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
-	"github.com/BurntSushi/toml"
 	"github.com/inexchange/helpcenter/internal/cases"
+	"github.com/inexchange/helpcenter/internal/hosting"
 )
 
 func main() {
 	dir := flag.String("dir", "public", "built site to serve")
 	addr := flag.String("addr", "127.0.0.1:0", "address to listen on")
-	netlify := flag.String("netlify", "netlify.toml", "Netlify settings whose [[headers]] to send")
+	netlify := flag.String("netlify", "netlify.toml", "the site's Netlify settings")
 	flag.Parse()
 	if err := run(*dir, *addr, *netlify); err != nil {
 		fmt.Fprintln(os.Stderr, "lighthouse server:", err)
@@ -46,21 +50,33 @@ func main() {
 	}
 }
 
-// headerRule is one [[headers]] table of netlify.toml.
-type headerRule struct {
-	For    string            `toml:"for"`
-	Values map[string]string `toml:"values"`
-}
-
 func run(dir, addr, netlify string) error {
-	var conf struct {
-		Headers []headerRule `toml:"headers"`
-	}
-	if _, err := toml.DecodeFile(netlify, &conf); err != nil {
-		return fmt.Errorf("reading %s: %w", netlify, err)
-	}
 	if _, err := os.Stat(filepath.Join(dir, "index.html")); err != nil {
 		return fmt.Errorf("%s is not a built site (no index.html): run helpcenter build first", dir)
+	}
+	var srcs [3]hosting.Source
+	for i, name := range []string{netlify, filepath.Join(dir, "_redirects"), filepath.Join(dir, "_headers")} {
+		data, err := os.ReadFile(name)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		srcs[i] = hosting.Source{Name: name, Data: data}
+	}
+	rules, err := hosting.Parse(srcs[0], srcs[1], srcs[2])
+	if err != nil {
+		return fmt.Errorf("the deploy's rules: %w", err)
+	}
+	files := hosting.FileSet{}
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		files[filepath.ToSlash(rel)] = true
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("listing %s: %w", dir, err)
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -72,8 +88,7 @@ func run(dir, addr, netlify string) error {
 		return err
 	}
 	defer os.RemoveAll(db)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	api, err := cases.NewServer(cases.Config{DB: filepath.Join(db, "cases.db"), Logger: log, AllowedOrigins: []string{origin}})
+	api, err := cases.NewServer(cases.Config{DB: filepath.Join(db, "cases.db"), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), AllowedOrigins: []string{origin}})
 	if err != nil {
 		return fmt.Errorf("starting the form handler: %w", err)
 	}
@@ -82,10 +97,8 @@ func run(dir, addr, netlify string) error {
 	defer stop()
 	go func() { _ = api.Run(ctx) }()
 
-	mux := http.NewServeMux()
-	mux.Handle("/api/", api)
-	mux.Handle("/", &site{dir: dir, rules: conf.Headers})
-	srv := &http.Server{Handler: mux}
+	h := &hosting.Server{Rules: rules, Files: files, File: fileServer(dir), Proxy: hosting.ProxyTo(api)}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()
 		_ = srv.Close()
@@ -97,78 +110,35 @@ func run(dir, addr, netlify string) error {
 	return nil
 }
 
-// site serves the built files.
-type site struct {
-	dir   string
-	rules []headerRule
-}
-
-func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
-	p := path.Clean("/" + r.URL.Path)
-	if strings.HasSuffix(r.URL.Path, "/") && p != "/" {
-		p += "/"
-	}
-	file := p
-	if strings.HasSuffix(file, "/") {
-		file += "index.html"
-	}
-	status := http.StatusOK
-	data, err := os.ReadFile(filepath.Join(s.dir, filepath.FromSlash(file)))
-	if err != nil {
-		if info, serr := os.Stat(filepath.Join(s.dir, filepath.FromSlash(p))); serr == nil && info.IsDir() {
-			http.Redirect(w, r, p+"/", http.StatusMovedPermanently)
+// fileServer writes a published file with its type, gzip-compressed when
+// the client accepts it and the type is text, as Netlify's CDN does.
+func fileServer(dir string) func(w http.ResponseWriter, r *http.Request, name string, status int) {
+	return func(w http.ResponseWriter, r *http.Request, name string, status int) {
+		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
 		}
-		status, file = http.StatusNotFound, "/404.html"
-		if data, err = os.ReadFile(filepath.Join(s.dir, "404.html")); err != nil {
-			http.NotFound(w, r)
-			return
+		ctype := mime.TypeByExtension(path.Ext(name))
+		if ctype == "" {
+			ctype = http.DetectContentType(data)
 		}
-	}
-	h := w.Header()
-	for _, rule := range s.rules {
-		if matches(rule.For, p) {
-			for k, v := range rule.Values {
-				if h.Get(k) == "" { // the first matching rule wins, as in the e2e server
-					h.Set(k, v)
-				}
-			}
+		w.Header().Set("Content-Type", ctype)
+		w.Header().Add("Vary", "Accept-Encoding")
+		if compressible(ctype) && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+			var b bytes.Buffer
+			zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+			_, _ = zw.Write(data)
+			_ = zw.Close()
+			data = b.Bytes()
+			w.Header().Set("Content-Encoding", "gzip")
 		}
-	}
-	ctype := mime.TypeByExtension(path.Ext(file))
-	if ctype == "" {
-		ctype = http.DetectContentType(data)
-	}
-	h.Set("Content-Type", ctype)
-	h.Add("Vary", "Accept-Encoding")
-	if compressible(ctype) && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
-		h.Set("Content-Encoding", "gzip")
+		w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 		w.WriteHeader(status)
-		if r.Method == http.MethodHead {
-			return
+		if r.Method != http.MethodHead {
+			_, _ = w.Write(data)
 		}
-		zw, _ := gzip.NewWriterLevel(w, gzip.BestCompression)
-		_, _ = zw.Write(data)
-		_ = zw.Close()
-		return
 	}
-	w.WriteHeader(status)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(data)
-	}
-}
-
-// matches reports whether a [[headers]] "for" pattern covers the path: an
-// exact path, or a prefix ending in "*".
-func matches(pattern, p string) bool {
-	if prefix, ok := strings.CutSuffix(pattern, "*"); ok {
-		return strings.HasPrefix(p, prefix)
-	}
-	return pattern == p
 }
 
 func compressible(ctype string) bool {

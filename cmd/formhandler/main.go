@@ -13,7 +13,8 @@ Usage:
   formhandler export  --db PATH [--format json|csv] [--spam]   all cases to stdout
   formhandler outbox  --db PATH [--state pending|dead|done|all] delivery jobs
   formhandler retry   --db PATH (--dead | JOB_ID...)            deliver again
-  formhandler purge   --db PATH --older-than DAYS               delete old cases
+  formhandler purge   --db PATH --older-than DAYS               delete old cases and search counts
+  formhandler searches --db PATH [--since 30d] [--limit 20]     queries that found nothing
 
 --db is a SQLite file or a postgres:// URL. Every flag can also be set as
 an environment variable: --smtp-host → FORMHANDLER_SMTP_HOST.
@@ -27,5 +28,5 @@ func main() { program.Main() }
 var program = &cli.Program{
 	Name:     "formhandler",
 	Usage:    usage,
-	Commands: []cli.Command{serveCommand, exportCommand, outboxCommand, retryCommand, purgeCommand},
+	Commands: []cli.Command{serveCommand, exportCommand, outboxCommand, retryCommand, purgeCommand, searchesCommand},
 }

@@ -9,7 +9,8 @@ import (
 	"github.com/inexchange/helpcenter/internal/cli"
 )
 
-// purgeCommand deletes the cases older than --older-than days.
+// purgeCommand deletes the cases, and the counts of missed searches,
+// older than --older-than days.
 var purgeCommand = cli.Command{Name: "purge", Run: runPurge}
 
 func runPurge(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -27,10 +28,15 @@ func runPurge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer store.Close()
-	n, err := store.DeleteCasesBefore(ctx, time.Now().AddDate(0, 0, -*days))
+	cut := time.Now().AddDate(0, 0, -*days)
+	n, err := store.DeleteCasesBefore(ctx, cut)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "deleted %d case(s) older than %d days\n", n, *days)
+	m, err := store.DeleteMissedSearchesBefore(ctx, cut)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "deleted %d case(s) and %d missed-search count(s) older than %d days\n", n, m, *days)
 	return nil
 }

@@ -36,6 +36,9 @@ type RateLimits struct {
 	// VotesPerClient limits feedback votes per client address (default 30
 	// at once, then one per 2s).
 	VotesPerClient Limit
+	// SearchesPerClient limits missed-search reports per client address
+	// (default 30 at once, then one per 2s).
+	SearchesPerClient Limit
 }
 
 // limiter keeps one token bucket per key, forgetting idle keys.

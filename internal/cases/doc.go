@@ -30,6 +30,12 @@
 // is then claimed again, so nothing is silently dropped; receivers see the
 // case id as an idempotency key (Message-ID, Idempotency-Key header).
 //
+// The help center's search page also reports the queries that found
+// nothing or few articles (POST /api/searches, see searches.go): they are
+// counted per day, locale and normalized query text, with email addresses
+// and long numbers blanked out and nothing about who searched, and
+// formhandler searches lists the most missed for the writers.
+//
 // [NewServer] wires it together for cmd/formhandler and for the in-process
 // handler of helpcenter serve.
 package cases

@@ -20,6 +20,7 @@ type Metrics struct {
 	spam       atomic.Int64
 	duplicates atomic.Int64
 	votes      atomic.Int64
+	missed     atomic.Int64
 	// request duration histogram over all /api requests
 	buckets   []float64
 	counts    []atomic.Int64
@@ -80,6 +81,7 @@ func (m *Metrics) WriteTo(ctx context.Context, w io.Writer, store Store) error {
 	counter("formhandler_cases_spam_total", "Submissions that filled the honeypot.", m.spam.Load())
 	counter("formhandler_cases_duplicate_total", "Submissions answered with an existing case (same idempotency key).", m.duplicates.Load())
 	counter("formhandler_feedback_votes_total", "Article feedback votes recorded.", m.votes.Load())
+	counter("formhandler_missed_searches_total", "Searches that found nothing or few articles, counted.", m.missed.Load())
 
 	m.mu.Lock()
 	p("# HELP formhandler_http_requests_total HTTP requests by route and status code.\n# TYPE formhandler_http_requests_total counter\n")

@@ -75,6 +75,7 @@ type Server struct {
 	cases     *limiter
 	emails    *limiter
 	votes     *limiter
+	searches  *limiter
 	bodies    *bodyReader
 	handler   http.Handler
 }
@@ -113,6 +114,7 @@ func NewServer(cfg Config) (*Server, error) {
 	s.cases = newLimiter(cfg.RateLimits.CasesPerClient, Limit{30 * time.Second, 10})
 	s.emails = newLimiter(cfg.RateLimits.CasesPerEmail, Limit{5 * time.Minute, 5})
 	s.votes = newLimiter(cfg.RateLimits.VotesPerClient, Limit{2 * time.Second, 30})
+	s.searches = newLimiter(cfg.RateLimits.SearchesPerClient, Limit{2 * time.Second, 30})
 
 	cop := http.NewCrossOriginProtection()
 	for _, o := range cfg.AllowedOrigins {
@@ -131,11 +133,13 @@ func NewServer(cfg Config) (*Server, error) {
 	api.HandleFunc("GET "+b+"/cases/{id}", s.getConfirmation)
 	api.HandleFunc("POST "+b+"/feedback", s.postFeedback)
 	api.HandleFunc("GET "+b+"/feedback", s.getFeedback)
+	api.HandleFunc("POST "+b+"/searches", s.postSearch)
 	// Everything else under the API gets a localized 405 or 404 rather
 	// than the mux's plain-text one.
 	api.HandleFunc(b+"/cases", s.methodNotAllowed("POST"))
 	api.HandleFunc(b+"/cases/{id}", s.methodNotAllowed("GET, HEAD"))
 	api.HandleFunc(b+"/feedback", s.methodNotAllowed("GET, HEAD, POST"))
+	api.HandleFunc(b+"/searches", s.methodNotAllowed("POST"))
 	api.HandleFunc(b+"/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusNotFound, nil, msgNotFound)
 	})
@@ -190,7 +194,7 @@ func (s *Server) instrument(h http.Handler) http.Handler {
 		route := strings.TrimPrefix(r.URL.Path, s.cfg.BasePath)
 		if strings.HasPrefix(route, "/cases/") {
 			route = "/cases/{id}"
-		} else if route != "/cases" && route != "/feedback" {
+		} else if route != "/cases" && route != "/feedback" && route != "/searches" {
 			route = "other"
 		}
 		s.metrics.request(r.Method+" "+route, sw.code, time.Since(start))

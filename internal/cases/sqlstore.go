@@ -603,3 +603,66 @@ func (s *sqlStore) Feedback(ctx context.Context, article string) (FeedbackCounts
 	}
 	return fc, nil
 }
+
+// day is the UTC day of t as days since 1970-01-01, the key of the
+// search_misses table.
+func day(t time.Time) int64 { return t.UTC().Unix() / 86400 }
+
+// AddMissedSearch implements Store.
+func (s *sqlStore) AddMissedSearch(ctx context.Context, at time.Time, locale, query string, few bool) error {
+	nothing, fewN := 1, 0
+	if few {
+		nothing, fewN = 0, 1
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec(s.q(`INSERT INTO search_misses (day, locale, query, found_none, found_few) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (day, locale, query) DO UPDATE SET found_none = search_misses.found_none + excluded.found_none,
+			found_few = search_misses.found_few + excluded.found_few`),
+			day(at), locale, query, nothing, fewN)
+		if err != nil {
+			return fmt.Errorf("count the missed search %q: %w", query, err)
+		}
+		return nil
+	})
+}
+
+// MissedSearches implements Store.
+func (s *sqlStore) MissedSearches(ctx context.Context, since time.Time, limit int) ([]MissedSearch, error) {
+	query := `SELECT locale, query, SUM(found_none), SUM(found_few), MAX(day) FROM search_misses WHERE day >= ?
+		GROUP BY locale, query ORDER BY SUM(found_none) DESC, SUM(found_few) DESC, MAX(day) DESC, locale, query`
+	args := []any{day(since)}
+	if limit > 0 {
+		query += ` LIMIT ?`
+		args = append(args, limit)
+	}
+	rows, err := s.r.QueryContext(ctx, s.q(query), args...)
+	if err != nil {
+		return nil, fmt.Errorf("list missed searches: %w", err)
+	}
+	defer rows.Close()
+	var out []MissedSearch
+	for rows.Next() {
+		var m MissedSearch
+		var last int64
+		if err := rows.Scan(&m.Locale, &m.Query, &m.Nothing, &m.Few, &last); err != nil {
+			return nil, fmt.Errorf("list missed searches: %w", err)
+		}
+		m.Last = time.Unix(last*86400, 0).UTC()
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// DeleteMissedSearchesBefore implements Store.
+func (s *sqlStore) DeleteMissedSearchesBefore(ctx context.Context, t time.Time) (int64, error) {
+	var n int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.Exec(s.q(`DELETE FROM search_misses WHERE day < ?`), day(t))
+		if err != nil {
+			return fmt.Errorf("delete old missed searches: %w", err)
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n, err
+}

@@ -65,6 +65,20 @@ type FeedbackCounts struct {
 	Total   int64  `json:"total"`
 }
 
+// MissedSearch is a query readers searched for that found nothing or few
+// articles, with how often, in the period asked for. Only the query text
+// and the locale are kept: nothing about who searched.
+type MissedSearch struct {
+	Locale string `json:"locale"`
+	Query  string `json:"query"`
+	// Nothing counts the searches that found no article, Few those that
+	// found only a few (the site's search page says how many is few).
+	Nothing int64 `json:"nothing"`
+	Few     int64 `json:"few"`
+	// Last is the last day (UTC) the query was counted.
+	Last time.Time `json:"last"`
+}
+
 // ErrNotFound is returned for a case or job that does not exist.
 var ErrNotFound = errors.New("not found")
 
@@ -109,6 +123,17 @@ type Store interface {
 	AddFeedback(ctx context.Context, article string, helpful bool) error
 	// Feedback returns the votes on an article.
 	Feedback(ctx context.Context, article string) (FeedbackCounts, error)
+
+	// AddMissedSearch counts one search for query in locale on the day of
+	// at (UTC) that found nothing (few false) or few articles (few true).
+	AddMissedSearch(ctx context.Context, at time.Time, locale, query string, few bool) error
+	// MissedSearches returns the queries counted on or after since's day,
+	// the most often missed first (found nothing, then few), at most limit
+	// (0: all).
+	MissedSearches(ctx context.Context, since time.Time, limit int) ([]MissedSearch, error)
+	// DeleteMissedSearchesBefore deletes the counts of days before t's day
+	// and returns how many it deleted.
+	DeleteMissedSearchesBefore(ctx context.Context, t time.Time) (int64, error)
 
 	// Schema says which schema version the database is at and which
 	// migrations opening the store applied.

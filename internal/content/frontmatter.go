@@ -94,7 +94,11 @@ type Settings struct {
 	API         string   `yaml:"api" toml:"api" json:"api"`
 	// Organization is the company behind the help center, the author of
 	// its articles in their structured data.
-	Organization Organization   `yaml:"organization" toml:"organization" json:"organization"`
+	Organization Organization `yaml:"organization" toml:"organization" json:"organization"`
+	// SearchMisses, unless false, lets the search page report the queries
+	// that found nothing or few articles to the form handler (the query
+	// text only), for formhandler searches.
+	SearchMisses *bool          `yaml:"search_misses" toml:"search_misses" json:"search_misses"`
 	Params       map[string]any `yaml:"params" toml:"params" json:"params"`
 }
 

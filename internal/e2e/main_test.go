@@ -28,6 +28,7 @@ type fixture struct {
 	public string     // the build's output folder
 	site   *site.Site // the site graph of the build, to find pages by kind
 	srv    *siteServer
+	db     string // the form handler's SQLite file
 }
 
 var (
@@ -136,7 +137,7 @@ func buildAndServeFrom(source, name string) (*fixture, error) {
 		return nil, err
 	}
 	atExit(srv.Close)
-	return &fixture{root: source, public: public, site: res.Site, srv: srv}, nil
+	return &fixture{root: source, public: public, site: res.Site, srv: srv, db: filepath.Join(tmp, name, "cases.db")}, nil
 }
 
 // The variant site is a copy of the sample site with two edits: both

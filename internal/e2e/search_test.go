@@ -1,11 +1,15 @@
 package e2e
 
 import (
+	"context"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	"github.com/inexchange/helpcenter/internal/cases"
 )
 
 // searchResult is one result of the search page.
@@ -219,5 +223,55 @@ func TestCaseDeflection(t *testing.T) {
 		t.Errorf("suggestions %q lack How to correct an undelivered invoice", got)
 	}
 	axeCheck(t, tb, "case form with suggestions")
+	tb.checkClean(t)
+}
+
+// TestSearchMissesCounted: a search on the results page that finds nothing
+// reaches formhandler searches once the reader stops typing, as the query
+// text alone; the words typed on the way are not reported.
+func TestSearchMissesCounted(t *testing.T) {
+	f := sampleSite(t)
+	tb := openTab(t, f)
+	q := "zqxv wurbl"
+	mark := tb.mark()
+	tb.open(t, "/en/search/?q="+url.QueryEscape(q))
+	waitFor(t, tb, `/zqxv/.test(document.querySelector("[data-search-results-status]").textContent)`, "the no-results message")
+	// Typing on: "zqxv wurblo" is searched, but replaced before it is reported.
+	tb.do(t, chromedp.SendKeys(chromedp.CSS("#search-page-q"), "o"))
+	deadline := time.Now().Add(10 * time.Second)
+	var got []cases.MissedSearch
+	for time.Now().Before(deadline) {
+		s, err := cases.OpenSQLite(f.db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err = s.MissedSearches(context.Background(), time.Now().AddDate(0, 0, -1), 0)
+		s.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) > 0 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	var mine []cases.MissedSearch
+	for _, m := range got {
+		if strings.HasPrefix(m.Query, "zqxv") {
+			mine = append(mine, m)
+		}
+	}
+	if len(mine) != 1 || mine[0].Query != "zqxv wurblo" || mine[0].Locale != "en" || mine[0].Nothing != 1 {
+		t.Errorf("counted %+v, want the last query once, found nothing", mine)
+	}
+	posts := 0
+	for _, r := range tb.requestsSince(mark) {
+		if r.Method == "POST" && strings.HasSuffix(r.URL, "/api/searches") {
+			posts++
+		}
+	}
+	if posts != 1 {
+		t.Errorf("%d reports sent, want 1", posts)
+	}
 	tb.checkClean(t)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"html"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -360,5 +361,36 @@ func TestDirOutputRefusesEscapes(t *testing.T) {
 	}
 	if err := out.WriteFile("ok/fine.html", []byte("x")); err != nil {
 		t.Errorf("WriteFile(ok/fine.html): %v", err)
+	}
+}
+
+// TestSearchMissesSetting: the search page reports missed searches to the
+// form handler unless the settings say search_misses: false.
+func TestSearchMissesSetting(t *testing.T) {
+	for _, tc := range []struct {
+		settings string
+		want     bool
+	}{
+		{"---\ntitle: Help\nlocales: [en]\n---\n", true},
+		{"---\ntitle: Help\nlocales: [en]\nsearch_misses: true\napi: https://forms.example.com/api\n---\n", true},
+		{"---\ntitle: Help\nlocales: [en]\nsearch_misses: false\n---\n", false},
+	} {
+		files := maps.Clone(smallSite)
+		files["content/_index.md"] = tc.settings
+		root := writeSite(t, files)
+		dest := filepath.Join(t.TempDir(), "public")
+		if _, err := pipeline.Build(pipeline.Options{Source: root, Dest: dest, Now: goldenNow}); err != nil {
+			t.Fatal(err)
+		}
+		page, err := os.ReadFile(filepath.Join(dest, "en", "search", "index.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(string(page), "data-misses="); got != tc.want {
+			t.Errorf("settings %q: search page has data-misses %v, want %v", tc.settings, got, tc.want)
+		}
+		if tc.want && strings.Contains(tc.settings, "forms.example.com") && !strings.Contains(string(page), `data-misses="https://forms.example.com/api/searches"`) {
+			t.Errorf("the reports do not go to the settings' api")
+		}
 	}
 }

@@ -70,7 +70,7 @@
 //
 // Dot is a *Page; every template of a page gets the same one.
 //
-//	Site             *SiteData: Title, BaseURL (no trailing slash), API (the form handler's base URL), Locales (every locale's home as an Alternate), Default (the default locale's code), Params (params: of content/_index.md)
+//	Site             *SiteData: Title, BaseURL (no trailing slash), API (the form handler's base URL), Locales (every locale's home as an Alternate), Default (the default locale's code), Params (params: of content/_index.md), SearchMisses (the search page reports missed searches: setting search_misses)
 //	Locale           the page's locale code, "en"
 //	Lang             the page's *site.Locale (below)
 //	Kind             the page kind: "home", "category", "section", "article", "label", "search", "404", "root"

@@ -69,6 +69,9 @@ type SiteData struct {
 	// Params is the params: of content/_index.md, the site's own data
 	// for its layouts.
 	Params map[string]any
+	// SearchMisses says the search page reports queries that found
+	// nothing or few articles to API/searches (setting search_misses).
+	SearchMisses bool
 }
 
 // Link is a title and URL.

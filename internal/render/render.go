@@ -52,7 +52,8 @@ const SectionListMax = 10
 // Jobs lists every HTML page of the site.
 func (r *Renderer) Jobs() ([]Job, error) {
 	s := r.Site
-	sd := &SiteData{Title: s.Settings.Title, BaseURL: s.BaseURL, API: s.API, Default: s.DefaultLocale().Code, Params: s.Settings.Params}
+	sd := &SiteData{Title: s.Settings.Title, BaseURL: s.BaseURL, API: s.API, Default: s.DefaultLocale().Code, Params: s.Settings.Params,
+		SearchMisses: s.Settings.SearchMisses == nil || *s.Settings.SearchMisses}
 	for _, l := range s.Locales {
 		sd.Locales = append(sd.Locales, Alternate{Locale: l.Code, Name: r.T.T(l.Code, "lang.name"), URL: l.URL, Permalink: s.BaseURL + l.URL})
 	}

@@ -238,6 +238,9 @@
     this.category = -1;
     this.shown = 0;
     this.seq = 0;
+    this.misses = root.getAttribute('data-misses') || '';
+    this.reported = {};
+    this.missTimer = null;
     var hide = root.querySelectorAll('[data-search-nojs]'), i;
     for (i = 0; i < hide.length; i++) { hide[i].setAttribute('hidden', ''); }
     var show = root.querySelectorAll('[data-search-js]');
@@ -258,6 +261,7 @@
 
   ResultsPage.prototype.run = function (q, push) {
     var self = this, seq = ++this.seq;
+    if (this.missTimer) { clearTimeout(this.missTimer); this.missTimer = null; }
     if (push && window.history && window.history.replaceState) {
       window.history.replaceState(null, '', '?q=' + encodeURIComponent(q));
     }
@@ -284,7 +288,35 @@
         self.wanted = '';
       }
       self.render();
+      self.miss(q, r.hits.length);
     });
+  };
+
+  // FEW is the most results a search may find and still be reported as
+  // missed (cases.FewResults in Go).
+  var FEW = 3;
+  // MISS_WAIT is how long a query must stay as it is before it is
+  // reported: the words typed on the way to it are not.
+  var MISS_WAIT = 1500;
+
+  // miss reports a search that found nothing or few articles to the form
+  // handler (data-misses, set unless the site's settings say
+  // search_misses: false): the query text, the locale and the number of
+  // results, nothing else, once per query and page. formhandler searches
+  // lists them for the writers.
+  ResultsPage.prototype.miss = function (q, n) {
+    var self = this, key = q.toLowerCase().replace(/\s+/g, ' ').replace(/^ | $/g, '');
+    if (this.missTimer) { clearTimeout(this.missTimer); this.missTimer = null; }
+    if (!this.misses || n > FEW || !key || this.reported.hasOwnProperty(key)) { return; }
+    this.missTimer = setTimeout(function () {
+      self.missTimer = null;
+      if (self.q !== q || self.reported.hasOwnProperty(key)) { return; }
+      self.reported[key] = true;
+      var x = new XMLHttpRequest();
+      x.open('POST', self.misses, true);
+      x.setRequestHeader('Content-Type', 'application/x-www-form-urlencoded');
+      x.send('q=' + encodeURIComponent(q) + '&locale=' + encodeURIComponent(self.root.getAttribute('data-locale') || '') + '&results=' + n);
+    }, MISS_WAIT);
   };
 
   // filtered returns the hits in the chosen category.
