@@ -17,6 +17,9 @@ const (
 	KindWebhook      = "webhook"      // signed JSON POST
 	KindZendesk      = "zendesk"      // Zendesk ticket
 	KindLog          = "log"          // written to the log only (preview)
+	// KindNotify mails the requester a support reply with a link back to
+	// the case (jobs of replies only).
+	KindNotify = "notify"
 )
 
 // Sender delivers a case to one destination. Send must be safe to call

@@ -274,9 +274,9 @@ func (s *sqlStore) CreateCase(ctx context.Context, c *Case, kinds []string) (str
 				return errors.New("insert case: could not find a free case number")
 			}
 			cand := newCaseID()
-			res, err := tx.Exec(s.q(`INSERT INTO cases (id, created_at, idempotency_key, email, locale, client, spam, fields)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
-				cand, micros(c.Created), nullString(key), c.Fields[caseform.Email], c.Locale, c.Client, boolInt(c.Spam), string(fields))
+			res, err := tx.Exec(s.q(`INSERT INTO cases (id, created_at, updated_at, status, idempotency_key, email, locale, client, spam, fields)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+				cand, micros(c.Created), micros(c.Created), StatusNew, nullString(key), c.Fields[caseform.Email], c.Locale, c.Client, boolInt(c.Spam), string(fields))
 			if err != nil {
 				return fmt.Errorf("insert case: %w", err)
 			}
@@ -318,20 +318,23 @@ func (s *sqlStore) CreateCase(ctx context.Context, c *Case, kinds []string) (str
 		return "", false, err
 	}
 	c.ID = id
+	if !existed {
+		c.Status, c.Updated = StatusNew, c.Created
+	}
 	return id, existed, nil
 }
 
-const caseColumns = `id, created_at, locale, client, spam, fields`
+const caseColumns = `id, created_at, updated_at, status, ticket_id, requester_id, locale, client, spam, fields`
 
 func scanCase(row interface{ Scan(...any) error }) (*Case, error) {
 	var c Case
-	var created int64
+	var created, updated int64
 	var spam int
 	var fields string
-	if err := row.Scan(&c.ID, &created, &c.Locale, &c.Client, &spam, &fields); err != nil {
+	if err := row.Scan(&c.ID, &created, &updated, &c.Status, &c.TicketID, &c.RequesterID, &c.Locale, &c.Client, &spam, &fields); err != nil {
 		return nil, err
 	}
-	c.Created = fromMicros(created)
+	c.Created, c.Updated = fromMicros(created), fromMicros(updated)
 	c.Spam = spam != 0
 	if err := json.Unmarshal([]byte(fields), &c.Fields); err != nil {
 		return nil, fmt.Errorf("decode fields of case %s: %w", c.ID, err)
@@ -348,14 +351,14 @@ func (s *sqlStore) Case(ctx context.Context, id string) (*Case, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read case %q: %w", id, err)
 	}
-	rows, err := s.r.QueryContext(ctx, s.q(`SELECT name, content_type, size FROM attachments WHERE case_id = ? ORDER BY idx`), id)
+	rows, err := s.r.QueryContext(ctx, s.q(`SELECT idx, name, content_type, size FROM attachments WHERE case_id = ? AND event_id = 0 ORDER BY idx`), id)
 	if err != nil {
 		return nil, fmt.Errorf("read attachments of case %q: %w", id, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var a Attachment
-		if err := rows.Scan(&a.Name, &a.ContentType, &a.Size); err != nil {
+		if err := rows.Scan(&a.Index, &a.Name, &a.ContentType, &a.Size); err != nil {
 			return nil, fmt.Errorf("read attachments of case %q: %w", id, err)
 		}
 		c.Attachments = append(c.Attachments, a)
@@ -365,7 +368,7 @@ func (s *sqlStore) Case(ctx context.Context, id string) (*Case, error) {
 
 // Attachments implements Store.
 func (s *sqlStore) Attachments(ctx context.Context, id string) ([]Attachment, error) {
-	rows, err := s.r.QueryContext(ctx, s.q(`SELECT name, content_type, size, data FROM attachments WHERE case_id = ? ORDER BY idx`), id)
+	rows, err := s.r.QueryContext(ctx, s.q(`SELECT idx, name, content_type, size, data FROM attachments WHERE case_id = ? AND event_id = 0 ORDER BY idx`), id)
 	if err != nil {
 		return nil, fmt.Errorf("read attachments of case %q: %w", id, err)
 	}
@@ -373,7 +376,7 @@ func (s *sqlStore) Attachments(ctx context.Context, id string) ([]Attachment, er
 	var out []Attachment
 	for rows.Next() {
 		var a Attachment
-		if err := rows.Scan(&a.Name, &a.ContentType, &a.Size, &a.Data); err != nil {
+		if err := rows.Scan(&a.Index, &a.Name, &a.ContentType, &a.Size, &a.Data); err != nil {
 			return nil, fmt.Errorf("read attachments of case %q: %w", id, err)
 		}
 		out = append(out, a)
@@ -384,14 +387,14 @@ func (s *sqlStore) Attachments(ctx context.Context, id string) ([]Attachment, er
 // EachCase implements Store.
 func (s *sqlStore) EachCase(ctx context.Context, spam bool, fn func(*Case) error) error {
 	files := map[string][]Attachment{}
-	arows, err := s.r.QueryContext(ctx, `SELECT case_id, name, content_type, size FROM attachments ORDER BY case_id, idx`)
+	arows, err := s.r.QueryContext(ctx, `SELECT case_id, idx, name, content_type, size FROM attachments WHERE event_id = 0 ORDER BY case_id, idx`)
 	if err != nil {
 		return fmt.Errorf("read attachments: %w", err)
 	}
 	for arows.Next() {
 		var id string
 		var a Attachment
-		if err := arows.Scan(&id, &a.Name, &a.ContentType, &a.Size); err != nil {
+		if err := arows.Scan(&id, &a.Index, &a.Name, &a.ContentType, &a.Size); err != nil {
 			arows.Close()
 			return fmt.Errorf("read attachments: %w", err)
 		}
@@ -428,7 +431,7 @@ func (s *sqlStore) DeleteCasesBefore(ctx context.Context, t time.Time) (int64, e
 	var n int64
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		cut := micros(t)
-		for _, table := range []string{"attachments", "jobs"} {
+		for _, table := range []string{"attachments", "jobs", "case_events"} {
 			if _, err := tx.Exec(s.q(`DELETE FROM `+table+` WHERE case_id IN (SELECT id FROM cases WHERE created_at < ?)`), cut); err != nil {
 				return fmt.Errorf("delete old %s: %w", table, err)
 			}
@@ -437,18 +440,26 @@ func (s *sqlStore) DeleteCasesBefore(ctx context.Context, t time.Time) (int64, e
 		if err != nil {
 			return fmt.Errorf("delete old cases: %w", err)
 		}
-		n, err = res.RowsAffected()
-		return err
+		if n, err = res.RowsAffected(); err != nil {
+			return fmt.Errorf("delete old cases: %w", err)
+		}
+		// An address whose last case went has nothing left to see.
+		for _, table := range []string{"sessions", "signin_tokens"} {
+			if _, err := tx.Exec(`DELETE FROM ` + table + ` WHERE NOT EXISTS (SELECT 1 FROM cases WHERE lower(cases.email) = lower(` + table + `.email))`); err != nil {
+				return fmt.Errorf("delete %s of addresses without cases: %w", table, err)
+			}
+		}
+		return nil
 	})
 	return n, err
 }
 
-const jobColumns = `id, case_id, kind, state, attempts, next_at, last_error, updated_at`
+const jobColumns = `id, case_id, event_id, kind, state, attempts, next_at, last_error, updated_at`
 
 func scanJob(row interface{ Scan(...any) error }) (Job, error) {
 	var j Job
 	var next, updated int64
-	err := row.Scan(&j.ID, &j.CaseID, &j.Kind, &j.State, &j.Attempts, &next, &j.LastError, &updated)
+	err := row.Scan(&j.ID, &j.CaseID, &j.EventID, &j.Kind, &j.State, &j.Attempts, &next, &j.LastError, &updated)
 	j.NextAt, j.Updated = fromMicros(next), fromMicros(updated)
 	return j, err
 }
