@@ -13,8 +13,9 @@ Usage:
   formhandler export  --db PATH [--format json|csv] [--spam]   all cases to stdout
   formhandler outbox  --db PATH [--state pending|dead|done|all] delivery jobs
   formhandler retry   --db PATH (--dead | JOB_ID...)            deliver again
-  formhandler purge   --db PATH --older-than DAYS               delete old cases and search counts
+  formhandler purge   --db PATH --older-than DAYS               delete cases not changed for DAYS, old search counts
   formhandler searches --db PATH [--since 30d] [--limit 20]     queries that found nothing
+  formhandler case    status|reply|show ID --db PATH [...]      a case's status, replies, conversation
 
 --db is a SQLite file or a postgres:// URL. Every flag can also be set as
 an environment variable: --smtp-host → FORMHANDLER_SMTP_HOST.
@@ -28,5 +29,5 @@ func main() { program.Main() }
 var program = &cli.Program{
 	Name:     "formhandler",
 	Usage:    usage,
-	Commands: []cli.Command{serveCommand, exportCommand, outboxCommand, retryCommand, purgeCommand, searchesCommand},
+	Commands: []cli.Command{serveCommand, exportCommand, outboxCommand, retryCommand, purgeCommand, searchesCommand, caseCommand},
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -30,6 +31,11 @@ type serveFlags struct {
 	webhookURL, webhookSecret              string
 	zendeskURL, zendeskEmail, zendeskToken string
 	logFormat                              string
+	// the requester's side
+	siteURL, timeZone             string
+	notify                        bool
+	zendeskHookSecret, hookSecret string
+	zone                          *time.Location
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet) {
@@ -53,6 +59,11 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.zendeskURL, "zendesk-url", "", "create tickets at this Zendesk `URL` (https://x.zendesk.com)")
 	fs.StringVar(&f.zendeskEmail, "zendesk-email", "", "Zendesk agent `email`")
 	fs.StringVar(&f.zendeskToken, "zendesk-token", "", "Zendesk API `token`")
+	fs.StringVar(&f.siteURL, "site-url", "", "the help center's `URL`, https://help.example.com: links in mail, and the pages the handler's own take their look from (default: the first --allowed-origin)")
+	fs.StringVar(&f.timeZone, "time-zone", "UTC", "time `zone` of the dates on the requester's pages, e.g. Europe/Stockholm")
+	fs.BoolVar(&f.notify, "notify", true, "mail the requester when support replies (needs --smtp-host)")
+	fs.StringVar(&f.zendeskHookSecret, "zendesk-webhook-secret", "", "signing `secret` of the Zendesk webhook that posts ticket events to /api/hooks/zendesk")
+	fs.StringVar(&f.hookSecret, "hook-secret", "", "HMAC `key` of the ticket events other systems post to /api/hooks/generic")
 	fs.StringVar(&f.logFormat, "log-format", "text", "text|json")
 }
 
@@ -71,25 +82,70 @@ func (f *serveFlags) check() error {
 	case f.zendeskURL != "" && (f.zendeskEmail == "" || f.zendeskToken == ""):
 		return cli.Usagef("--zendesk-url needs --zendesk-email and --zendesk-token")
 	}
+	zone, err := time.LoadLocation(f.timeZone)
+	if err != nil {
+		return cli.Usagef("--time-zone %q: %v (use an IANA name such as Europe/Stockholm)", f.timeZone, err)
+	}
+	f.zone = zone
+	if f.siteURL == "" && len(f.origins) > 0 {
+		f.siteURL = f.origins[0]
+	}
+	if f.siteURL != "" {
+		u, err := url.Parse(f.siteURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+			return cli.Usagef("--site-url %q: give the site's address, such as https://help.example.com", f.siteURL)
+		}
+		f.siteURL = strings.TrimSuffix(f.siteURL, "/")
+	}
 	return nil
 }
 
-// senders are the deliveries the flags configure, by kind.
-func (f *serveFlags) senders(store cases.Store, msgs cases.Messages) map[string]cases.Sender {
-	senders := map[string]cases.Sender{}
+// deliveries are what the flags configure: the senders by kind, the
+// sender of sign-in links and the Zendesk account (nil when none).
+type deliveries struct {
+	senders map[string]cases.Sender
+	signIn  cases.SignInSender
+	zendesk *cases.ZendeskSender
+}
+
+func (f *serveFlags) deliveries(store cases.Store, msgs cases.Messages) deliveries {
+	d := deliveries{senders: map[string]cases.Sender{}}
+	mail := func(confirmation, notify bool) *cases.MailSender {
+		return &cases.MailSender{Config: f.mail, Confirmation: confirmation, Notify: notify, Messages: msgs, Store: store, SiteURL: f.siteURL, BasePath: f.basePath}
+	}
 	if f.mail.Host != "" {
-		senders[cases.KindSupportMail] = &cases.MailSender{Config: f.mail, Messages: msgs, Store: store}
+		support := mail(false, false)
+		d.senders[cases.KindSupportMail], d.signIn = support, support
 		if f.confirm {
-			senders[cases.KindConfirmation] = &cases.MailSender{Config: f.mail, Confirmation: true, Messages: msgs, Store: store}
+			d.senders[cases.KindConfirmation] = mail(true, false)
+		}
+		if f.notify {
+			d.senders[cases.KindNotify] = mail(false, true)
 		}
 	}
 	if f.webhookURL != "" {
-		senders[cases.KindWebhook] = &cases.WebhookSender{URL: f.webhookURL, Secret: f.webhookSecret}
+		d.senders[cases.KindWebhook] = &cases.WebhookSender{URL: f.webhookURL, Secret: f.webhookSecret, Store: store}
 	}
 	if f.zendeskURL != "" {
-		senders[cases.KindZendesk] = &cases.ZendeskSender{BaseURL: f.zendeskURL, Email: f.zendeskEmail, Token: f.zendeskToken, Store: store, Messages: msgs}
+		d.zendesk = &cases.ZendeskSender{BaseURL: f.zendeskURL, Email: f.zendeskEmail, Token: f.zendeskToken, Store: store, Messages: msgs}
+		d.senders[cases.KindZendesk], d.senders[cases.KindZendeskFiles] = d.zendesk, d.zendesk
 	}
-	return senders
+	return d
+}
+
+// hooksOn names the ticket-event hooks that are on.
+func (f *serveFlags) hooksOn() string {
+	var on []string
+	if f.zendeskHookSecret != "" {
+		on = append(on, "zendesk")
+	}
+	if f.hookSecret != "" {
+		on = append(on, "generic")
+	}
+	if len(on) == 0 {
+		return "none"
+	}
+	return strings.Join(on, ",")
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -117,14 +173,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	senders := f.senders(store, msgs)
-	if len(senders) == 0 {
+	d := f.deliveries(store, msgs)
+	if len(d.senders) == 0 {
 		log.Warn("no delivery configured: cases are stored and only logged; set --smtp-host, --webhook-url or --zendesk-url")
 	}
+	if d.signIn == nil {
+		log.Warn("no mail delivery: readers cannot sign in to follow their cases (sign-in links need --smtp-host)")
+	}
+	if f.siteURL == "" {
+		log.Warn("no --site-url: links in mail point at the address each request came to; set --site-url to the help center's address")
+	}
 	srv, err := cases.NewServer(cases.Config{
-		Store: store, BasePath: f.basePath, AllowedOrigins: f.origins, Senders: senders,
+		Store: store, BasePath: f.basePath, AllowedOrigins: f.origins, Senders: d.senders,
 		RateLimits:         cases.RateLimits{Off: f.rateLimit == "off"},
 		TrustedProxyHeader: f.proxyHeader, NetlifySecret: f.netlifySecret, Logger: log,
+		SiteURL: f.siteURL, TimeZone: f.zone, SignInMail: d.signIn, Zendesk: d.zendesk,
+		ZendeskWebhookSecret: f.zendeskHookSecret, HookSecret: f.hookSecret,
 	})
 	if err != nil {
 		return err
@@ -138,7 +202,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	schema := srv.Store().Schema()
 	log.Info("formhandler listening", "addr", ln.Addr().String(), "db", redactDB(f.db), "schema", schema.Version,
 		"migrated", strings.Join(schema.Applied, ","), "delivery", strings.Join(srv.Kinds(), ","),
-		"allowed_origins", f.origins.String(), "rate_limit", f.rateLimit)
+		"allowed_origins", f.origins.String(), "rate_limit", f.rateLimit, "site", f.siteURL, "hooks", f.hooksOn())
 	err = serveUntilDone(ctx, srv, ln, handler)
 	log.Info("formhandler stopped")
 	return err

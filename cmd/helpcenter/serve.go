@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"sync/atomic"
 	"time"
 
 	"github.com/inexchange/helpcenter/internal/cases"
@@ -61,8 +63,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	start := time.Now()
 	var api http.Handler
+	var preview atomic.Pointer[serve.Server]
 	if !*noAPI {
-		h, closeAPI, err := formHandler(ctx, url, stderr)
+		h, closeAPI, err := formHandler(ctx, url, stderr, previewFrames(&preview))
 		if err != nil {
 			return err
 		}
@@ -70,6 +73,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		api = h
 	}
 	srv, first, berr := serve.New(opts, serve.Config{Source: opts.Source, API: api, Log: stderr})
+	preview.Store(srv)
 	if berr == nil {
 		warnings(stderr, first.Warnings)
 		fmt.Fprintf(stdout, "built %d files in %v; serving %s (drafts %v, future %v); watching content/, layouts/, static/\n",
@@ -110,14 +114,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 const serveMemoryLimit = 440 << 20
 
 // formHandler runs the case form handler in-process with a throwaway
-// SQLite store and delivery that only logs.
-func formHandler(ctx context.Context, origin string, stderr io.Writer) (http.Handler, func(), error) {
+// SQLite store and delivery that only logs: a writer can submit a case,
+// sign in with the link the log shows, and follow the case (replies and
+// statuses with formhandler case … on the store the log names).
+func formHandler(ctx context.Context, origin string, stderr io.Writer, frames cases.FrameFunc) (http.Handler, func(), error) {
 	dir, err := os.MkdirTemp("", "helpcenter-serve-")
 	if err != nil {
 		return nil, nil, fmt.Errorf("creating a temporary folder for the preview's cases: %w", err)
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	cs, err := cases.NewServer(cases.Config{DB: filepath.Join(dir, "cases.db"), Logger: log, AllowedOrigins: []string{origin[:len(origin)-1]}})
+	site := origin[:len(origin)-1]
+	log.Info("preview form handler: cases and sign-in links are only logged", "db", filepath.Join(dir, "cases.db"))
+	cs, err := cases.NewServer(cases.Config{DB: filepath.Join(dir, "cases.db"), Logger: log, AllowedOrigins: []string{site},
+		SiteURL: site, Frames: frames, SignInMail: cases.LogSender{Logger: log}})
 	if err != nil {
 		os.RemoveAll(dir)
 		return nil, nil, fmt.Errorf("starting the preview's form handler: %w", err)
@@ -134,4 +143,48 @@ func formHandler(ctx context.Context, origin string, stderr io.Writer) (http.Han
 		_ = cs.Close()
 		_ = os.RemoveAll(dir)
 	}, nil
+}
+
+// previewFrames gives the form handler's pages the preview's own "Your
+// cases" pages as their frame, straight from the server's memory, so they
+// follow every rebuild.
+func previewFrames(preview *atomic.Pointer[serve.Server]) cases.FrameFunc {
+	return func(ctx context.Context, locale string) ([]byte, error) {
+		srv := preview.Load()
+		if srv == nil {
+			return nil, errors.New("the preview is not built yet")
+		}
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, "/"+locale+"/cases/", nil)
+		if err != nil {
+			return nil, err
+		}
+		rec := &pageRecorder{header: http.Header{}}
+		srv.ServeHTTP(rec, req)
+		if rec.code != http.StatusOK {
+			return nil, fmt.Errorf("the preview answers %d for /%s/cases/", rec.code, locale)
+		}
+		return rec.body.Bytes(), nil
+	}
+}
+
+// pageRecorder takes a response in memory.
+type pageRecorder struct {
+	header http.Header
+	code   int
+	body   bytes.Buffer
+}
+
+func (p *pageRecorder) Header() http.Header { return p.header }
+
+func (p *pageRecorder) WriteHeader(code int) {
+	if p.code == 0 {
+		p.code = code
+	}
+}
+
+func (p *pageRecorder) Write(b []byte) (int, error) {
+	if p.code == 0 {
+		p.code = http.StatusOK
+	}
+	return p.body.Write(b)
 }

@@ -50,6 +50,9 @@ const (
 	Article            = "article"
 	IdempotencyKey     = "idempotency_key"
 	Locale             = "locale"
+	// FollowUp is the number of the closed case a new case follows up:
+	// a closed case's page links to the form with ?follow_up=<number>.
+	FollowUp = "follow_up"
 	// Honeypot is the field humans never see (it sits in a hidden block);
 	// a value in it marks the submission as spam.
 	Honeypot = "website"
@@ -133,6 +136,7 @@ var Fields = []Field{
 	{Name: Article, Input: InputHidden, MaxLen: 300, SingleLine: true},
 	{Name: IdempotencyKey, Input: InputHidden, MaxLen: 64, SingleLine: true},
 	{Name: Locale, Input: InputHidden, MaxLen: 10, SingleLine: true},
+	{Name: FollowUp, Input: InputHidden, MaxLen: 40, SingleLine: true},
 }
 
 // Lookup returns the field with the given name.
@@ -254,6 +258,10 @@ func validateField(f Field, s string) string {
 		}
 	case Locale:
 		if !onlyRunes(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-") {
+			return ErrInvalidText
+		}
+	case FollowUp:
+		if !onlyRunes(s, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-") {
 			return ErrInvalidText
 		}
 	}

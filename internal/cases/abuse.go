@@ -39,6 +39,15 @@ type RateLimits struct {
 	// SearchesPerClient limits missed-search reports per client address
 	// (default 30 at once, then one per 2s).
 	SearchesPerClient Limit
+	// SignInsPerClient limits sign-in link requests per client address
+	// (default 5 at once, then one per minute).
+	SignInsPerClient Limit
+	// SignInsPerEmail limits sign-in links per email address, whoever
+	// asks (default 3 at once, then one per 10 minutes).
+	SignInsPerEmail Limit
+	// CommentsPerClient limits requesters' comments per client address
+	// (default 10 at once, then one per 30s).
+	CommentsPerClient Limit
 }
 
 // limiter keeps one token bucket per key, forgetting idle keys.

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -37,14 +39,22 @@ type MailConfig struct {
 	Support string
 }
 
-// MailSender sends a case by SMTP: the whole case with its attachments to
-// the support address (Confirmation false), or the case number to the
-// requester (Confirmation true).
+// MailSender sends mail by SMTP. By default it sends the support team a
+// case with its attachments, or a requester's later comment with its files
+// (the case number in the subject, threaded under the case's mail);
+// with Confirmation it sends the requester the case number, with Notify a
+// support reply and a link back to the case. It also sends sign-in links
+// (SendSignIn).
 type MailSender struct {
 	Config       MailConfig
 	Confirmation bool
+	Notify       bool
 	Messages     Messages
-	Store        Store // for attachments
+	Store        Store // for attachments and comments
+	// SiteURL is the help center's address, for links back to the case
+	// (the requester's pages live under SiteURL + BasePath, default /api).
+	SiteURL  string
+	BasePath string
 }
 
 func (m *MailSender) client() (*mail.Client, error) {
@@ -72,46 +82,36 @@ func (m *MailSender) client() (*mail.Client, error) {
 	return mail.NewClient(cfg.Host, opts...)
 }
 
-// Send implements Sender.
-func (m *MailSender) Send(ctx context.Context, c *Case, job Job) error {
+// domain is the part of the From address after @, for Message-IDs.
+func (m *MailSender) domain() string {
+	if at := strings.LastIndexByte(m.Config.From, '@'); at >= 0 {
+		return strings.Trim(m.Config.From[at+1:], "> ")
+	}
+	return "helpcenter"
+}
+
+// caseURL is the requester's page of a case, for links in mail.
+func (m *MailSender) caseURL(c *Case) string {
+	base := m.BasePath
+	if base == "" {
+		base = "/api"
+	}
+	return strings.TrimRight(m.SiteURL, "/") + base + "/my/cases/" + url.PathEscape(c.ID) + "?locale=" + url.QueryEscape(c.Locale)
+}
+
+// newMsg starts a message from the configured sender with a stable
+// Message-ID (the receiving side drops a re-sent copy).
+func (m *MailSender) newMsg(id string) (*mail.Msg, error) {
 	msg := mail.NewMsg()
 	if err := msg.From(m.Config.From); err != nil {
-		return Permanent(fmt.Errorf("from address %q: %w", m.Config.From, err))
+		return nil, Permanent(fmt.Errorf("from address %q: %w", m.Config.From, err))
 	}
-	domain := "helpcenter"
-	if at := strings.LastIndexByte(m.Config.From, '@'); at >= 0 {
-		domain = strings.Trim(m.Config.From[at+1:], "> ")
-	}
-	// A stable Message-ID lets the receiving side drop a re-sent copy.
-	msg.SetMessageIDWithValue(fmt.Sprintf("%s.%s@%s", job.Kind, c.ID, domain))
+	msg.SetMessageIDWithValue(id + "@" + m.domain())
 	msg.SetDate()
-	f := c.Fields
-	if m.Confirmation {
-		if err := msg.To(f[caseform.Email]); err != nil {
-			return Permanent(fmt.Errorf("requester address: %w", err))
-		}
-		msg.Subject(m.Messages.T(c.Locale, "cases.mail.confirm_subject", c.ID))
-		msg.SetBodyString(mail.TypeTextPlain, m.Messages.T(c.Locale, "cases.mail.confirm_body", f[caseform.Name], c.ID, f[caseform.Subject]))
-	} else {
-		if err := msg.To(m.Config.Support); err != nil {
-			return Permanent(fmt.Errorf("support address %q: %w", m.Config.Support, err))
-		}
-		if err := msg.ReplyToFormat(f[caseform.Name], f[caseform.Email]); err != nil {
-			return Permanent(fmt.Errorf("reply-to address: %w", err))
-		}
-		msg.Subject(m.Messages.T(DefaultLocale, "cases.mail.support_subject", c.ID, f[caseform.Subject]))
-		msg.SetBodyString(mail.TypeTextPlain, caseText(m.Messages, c))
-		files, err := m.Store.Attachments(ctx, c.ID)
-		if err != nil {
-			return err
-		}
-		for _, a := range files {
-			if err := msg.AttachReader(safeFileName(a.Name), bytes.NewReader(a.Data),
-				mail.WithFileContentType(mail.ContentType(a.ContentType))); err != nil {
-				return fmt.Errorf("attach %q: %w", a.Name, err)
-			}
-		}
-	}
+	return msg, nil
+}
+
+func (m *MailSender) send(ctx context.Context, msg *mail.Msg) error {
 	client, err := m.client()
 	if err != nil {
 		return Permanent(err)
@@ -120,6 +120,158 @@ func (m *MailSender) Send(ctx context.Context, c *Case, job Job) error {
 		return fmt.Errorf("smtp %s: %w", m.Config.Host, err)
 	}
 	return nil
+}
+
+func attachAll(msg *mail.Msg, files []Attachment) error {
+	for _, a := range files {
+		if err := msg.AttachReader(safeFileName(a.Name), bytes.NewReader(a.Data),
+			mail.WithFileContentType(mail.ContentType(a.ContentType))); err != nil {
+			return fmt.Errorf("attach %q: %w", a.Name, err)
+		}
+	}
+	return nil
+}
+
+// Send implements Sender.
+func (m *MailSender) Send(ctx context.Context, c *Case, job Job) error {
+	switch {
+	case m.Notify:
+		return m.sendReply(ctx, c, job)
+	case m.Confirmation:
+		return m.sendConfirmation(ctx, c, job)
+	case job.EventID != 0:
+		return m.sendComment(ctx, c, job)
+	}
+	msg, err := m.newMsg(fmt.Sprintf("%s.%s", job.Kind, c.ID))
+	if err != nil {
+		return err
+	}
+	f := c.Fields
+	if err := msg.To(m.Config.Support); err != nil {
+		return Permanent(fmt.Errorf("support address %q: %w", m.Config.Support, err))
+	}
+	if err := msg.ReplyToFormat(f[caseform.Name], f[caseform.Email]); err != nil {
+		return Permanent(fmt.Errorf("reply-to address: %w", err))
+	}
+	msg.Subject(m.Messages.T(DefaultLocale, "cases.mail.support_subject", c.ID, f[caseform.Subject]))
+	msg.SetBodyString(mail.TypeTextPlain, caseText(m.Messages, c))
+	files, err := m.Store.Attachments(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	if err := attachAll(msg, files); err != nil {
+		return err
+	}
+	return m.send(ctx, msg)
+}
+
+func (m *MailSender) sendConfirmation(ctx context.Context, c *Case, job Job) error {
+	msg, err := m.newMsg(fmt.Sprintf("%s.%s", job.Kind, c.ID))
+	if err != nil {
+		return err
+	}
+	f := c.Fields
+	if err := msg.To(f[caseform.Email]); err != nil {
+		return Permanent(fmt.Errorf("requester address: %w", err))
+	}
+	msg.Subject(m.Messages.T(c.Locale, "cases.mail.confirm_subject", c.ID))
+	body := m.Messages.T(c.Locale, "cases.mail.confirm_body", f[caseform.Name], c.ID, f[caseform.Subject])
+	if m.SiteURL != "" {
+		body += m.Messages.T(c.Locale, "cases.mail.confirm_link", m.caseURL(c))
+	}
+	msg.SetBodyString(mail.TypeTextPlain, body)
+	return m.send(ctx, msg)
+}
+
+// sendComment mails support a requester's comment, with its files,
+// threaded under the case's own mail.
+func (m *MailSender) sendComment(ctx context.Context, c *Case, job Job) error {
+	ev, err := m.Store.Event(ctx, job.EventID)
+	if err != nil {
+		return eventErr(err)
+	}
+	msg, err := m.newMsg(fmt.Sprintf("%s.%s.%d", job.Kind, c.ID, ev.ID))
+	if err != nil {
+		return err
+	}
+	f := c.Fields
+	if err := msg.To(m.Config.Support); err != nil {
+		return Permanent(fmt.Errorf("support address %q: %w", m.Config.Support, err))
+	}
+	if err := msg.ReplyToFormat(f[caseform.Name], f[caseform.Email]); err != nil {
+		return Permanent(fmt.Errorf("reply-to address: %w", err))
+	}
+	thread := fmt.Sprintf("<%s.%s@%s>", KindSupportMail, c.ID, m.domain())
+	msg.SetGenHeader(mail.HeaderInReplyTo, thread)
+	msg.SetGenHeader(mail.HeaderReferences, thread)
+	msg.Subject(m.Messages.T(DefaultLocale, "cases.mail.comment_subject", c.ID, f[caseform.Subject]))
+	msg.SetBodyString(mail.TypeTextPlain, commentText(c, ev))
+	files, err := m.Store.EventAttachments(ctx, ev.ID)
+	if err != nil {
+		return err
+	}
+	if err := attachAll(msg, files); err != nil {
+		return err
+	}
+	return m.send(ctx, msg)
+}
+
+// sendReply mails the requester a support reply and the way back to the
+// case.
+func (m *MailSender) sendReply(ctx context.Context, c *Case, job Job) error {
+	if job.EventID == 0 {
+		return Permanent(fmt.Errorf("a %s job without a reply to send", job.Kind))
+	}
+	ev, err := m.Store.Event(ctx, job.EventID)
+	if err != nil {
+		return eventErr(err)
+	}
+	msg, err := m.newMsg(fmt.Sprintf("%s.%s.%d", job.Kind, c.ID, ev.ID))
+	if err != nil {
+		return err
+	}
+	f := c.Fields
+	if err := msg.To(f[caseform.Email]); err != nil {
+		return Permanent(fmt.Errorf("requester address: %w", err))
+	}
+	msg.Subject(m.Messages.T(c.Locale, "cases.mail.reply_subject", c.ID, f[caseform.Subject]))
+	msg.SetBodyString(mail.TypeTextPlain, m.Messages.T(c.Locale, "cases.mail.reply_body", f[caseform.Name], c.ID, f[caseform.Subject], ev.Body, m.caseURL(c)))
+	return m.send(ctx, msg)
+}
+
+// SendSignIn implements SignInSender.
+func (m *MailSender) SendSignIn(ctx context.Context, to, locale, link string) error {
+	var b [9]byte
+	_, _ = rand.Read(b[:])
+	msg, err := m.newMsg("signin." + hex.EncodeToString(b[:]))
+	if err != nil {
+		return err
+	}
+	if err := msg.To(to); err != nil {
+		return Permanent(fmt.Errorf("requester address: %w", err))
+	}
+	msg.Subject(m.Messages.T(locale, "cases.mail.signin_subject"))
+	msg.SetBodyString(mail.TypeTextPlain, m.Messages.T(locale, "cases.mail.signin_body", link))
+	return m.send(ctx, msg)
+}
+
+// eventErr: a job whose event is gone (purged with its case) cannot be
+// delivered.
+func eventErr(err error) error {
+	if errors.Is(err, ErrNotFound) {
+		return Permanent(err)
+	}
+	return err
+}
+
+// commentText renders a requester's comment for the support team.
+func commentText(c *Case, ev *Event) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Case %s: new comment from %s <%s>, %s\n\n%s\n", c.ID, c.Fields[caseform.Name], c.Fields[caseform.Email], ev.Created.Format(time.RFC3339), ev.Body)
+	for _, a := range ev.Attachments {
+		fmt.Fprintf(&b, "\nAttachment: %s (%s, %d bytes)", a.Name, a.ContentType, a.Size)
+	}
+	return b.String()
 }
 
 // caseText renders a case as the plain-text body the support team reads.
@@ -154,8 +306,9 @@ func safeFileName(name string) string {
 	return name
 }
 
-// casePayload is the JSON a webhook receives.
+// casePayload is the JSON a webhook receives for a new case.
 type casePayload struct {
+	Type        string          `json:"type"`
 	ID          string          `json:"id"`
 	Created     time.Time       `json:"created"`
 	Locale      string          `json:"locale"`
@@ -163,14 +316,38 @@ type casePayload struct {
 	Attachments []Attachment    `json:"attachments"`
 }
 
-// WebhookSender POSTs each case as JSON to URL. The body is signed:
-// X-Helpcenter-Signature is "sha256=" and the hex HMAC-SHA256, keyed with
-// Secret, of the X-Helpcenter-Timestamp value, a ".", and the body, so a
-// receiver can reject forged and replayed requests. Idempotency-Key is
-// the case id.
+// commentPayload is the JSON a webhook receives for a requester's comment
+// on a case.
+type commentPayload struct {
+	Type    string `json:"type"`
+	Case    string `json:"case"`
+	Comment struct {
+		ID          int64        `json:"id"`
+		Created     time.Time    `json:"created"`
+		Author      string       `json:"author"`
+		AuthorName  string       `json:"author_name"`
+		Email       string       `json:"email"`
+		Body        string       `json:"body"`
+		Attachments []Attachment `json:"attachments"`
+	} `json:"comment"`
+}
+
+// Webhook event types the handler sends.
+const (
+	webhookCaseCreated  = "case_created"
+	webhookCommentAdded = "comment_added"
+)
+
+// WebhookSender POSTs each case, and each requester's comment on one, as
+// JSON to URL ("type" says which: case_created, comment_added). The body
+// is signed: X-Helpcenter-Signature is "sha256=" and the hex HMAC-SHA256,
+// keyed with Secret, of the X-Helpcenter-Timestamp value, a ".", and the
+// body, so a receiver can reject forged and replayed requests.
+// Idempotency-Key is the case id, or "<case id>/<comment id>".
 type WebhookSender struct {
 	URL    string
 	Secret string
+	Store  Store        // for comments
 	Client *http.Client // default: 30s timeout
 }
 
@@ -185,7 +362,25 @@ func Sign(secret, ts string, body []byte) string {
 
 // Send implements Sender.
 func (w *WebhookSender) Send(ctx context.Context, c *Case, job Job) error {
-	body, err := json.Marshal(casePayload{ID: c.ID, Created: c.Created, Locale: c.Locale, Fields: c.Fields, Attachments: c.Attachments})
+	key := c.ID
+	var v any = casePayload{Type: webhookCaseCreated, ID: c.ID, Created: c.Created, Locale: c.Locale, Fields: c.Fields, Attachments: c.Attachments}
+	if job.EventID != 0 {
+		if w.Store == nil {
+			return Permanent(errors.New("the webhook sender has no store to read comments from"))
+		}
+		ev, err := w.Store.Event(ctx, job.EventID)
+		if err != nil {
+			return eventErr(err)
+		}
+		p := commentPayload{Type: webhookCommentAdded, Case: c.ID}
+		p.Comment.ID, p.Comment.Created, p.Comment.Author, p.Comment.AuthorName = ev.ID, ev.Created, ev.Author, ev.AuthorName
+		p.Comment.Email, p.Comment.Body, p.Comment.Attachments = c.Fields[caseform.Email], ev.Body, ev.Attachments
+		if p.Comment.Attachments == nil {
+			p.Comment.Attachments = []Attachment{}
+		}
+		v, key = p, fmt.Sprintf("%s/%d", c.ID, ev.ID)
+	}
+	body, err := json.Marshal(v)
 	if err != nil {
 		return Permanent(err)
 	}
@@ -195,7 +390,7 @@ func (w *WebhookSender) Send(ctx context.Context, c *Case, job Job) error {
 	}
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Idempotency-Key", c.ID)
+	req.Header.Set("Idempotency-Key", key)
 	req.Header.Set("X-Helpcenter-Timestamp", ts)
 	req.Header.Set("X-Helpcenter-Signature", Sign(w.Secret, ts, body))
 	return doHTTP(httpClient(w.Client), req, nil)
@@ -217,7 +412,7 @@ func doHTTP(client *http.Client, req *http.Request, out any) error {
 		return fmt.Errorf("%s %s: %w", req.Method, req.URL.Redacted(), err)
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
 	if err != nil {
 		return fmt.Errorf("%s %s: read answer: %w", req.Method, req.URL.Redacted(), err)
 	}
@@ -236,91 +431,48 @@ func doHTTP(client *http.Client, req *http.Request, out any) error {
 	return nil
 }
 
-// ZendeskSender creates a Zendesk ticket per case with the Tickets API:
-// attachments go first to /api/v2/uploads.json, then POST
-// /api/v2/tickets.json with the upload tokens, the requester, and the case
-// id as Idempotency-Key and external_id, so a retried job never makes a
-// second ticket.
-type ZendeskSender struct {
-	// BaseURL is https://<subdomain>.zendesk.com.
-	BaseURL string
-	// Email and Token authenticate as an agent with an API token.
-	Email, Token string
-	Store        Store // for attachments
-	Messages     Messages
-	Client       *http.Client
+// LogSender "delivers" by logging the case, comment or reply, and logs
+// sign-in links instead of mailing them; helpcenter serve uses it so
+// writers can try the form and the requester's pages without a mail
+// server.
+type LogSender struct {
+	Logger *slog.Logger
+	Store  Store // for comments and replies
 }
 
-func (z *ZendeskSender) newRequest(ctx context.Context, path string, body io.Reader, contentType string) (*http.Request, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(z.BaseURL, "/")+path, body)
-	if err != nil {
-		return nil, Permanent(fmt.Errorf("zendesk url %q: %w", z.BaseURL, err))
+func (l LogSender) logger() *slog.Logger {
+	if l.Logger == nil {
+		return slog.Default()
 	}
-	req.SetBasicAuth(z.Email+"/token", z.Token)
-	req.Header.Set("Content-Type", contentType)
-	req.Header.Set("Accept", "application/json")
-	return req, nil
+	return l.Logger
 }
-
-// Send implements Sender.
-func (z *ZendeskSender) Send(ctx context.Context, c *Case, job Job) error {
-	client := httpClient(z.Client)
-	files, err := z.Store.Attachments(ctx, c.ID)
-	if err != nil {
-		return err
-	}
-	var tokens []string
-	for _, a := range files {
-		req, err := z.newRequest(ctx, "/api/v2/uploads.json?filename="+url.QueryEscape(safeFileName(a.Name)), bytes.NewReader(a.Data), a.ContentType)
-		if err != nil {
-			return err
-		}
-		var out struct {
-			Upload struct {
-				Token string `json:"token"`
-			} `json:"upload"`
-		}
-		if err := doHTTP(client, req, &out); err != nil {
-			return fmt.Errorf("zendesk upload %q: %w", a.Name, err)
-		}
-		tokens = append(tokens, out.Upload.Token)
-	}
-	f := c.Fields
-	ticket := map[string]any{
-		"subject":     f[caseform.Subject],
-		"external_id": c.ID,
-		"tags":        []string{"helpcenter", f[caseform.Category]},
-		"requester":   map[string]string{"name": f[caseform.Name], "email": f[caseform.Email], "locale": c.Locale},
-		"comment":     map[string]any{"body": caseText(z.Messages, c), "uploads": tokens},
-	}
-	body, err := json.Marshal(map[string]any{"ticket": ticket})
-	if err != nil {
-		return Permanent(err)
-	}
-	req, err := z.newRequest(ctx, "/api/v2/tickets.json", bytes.NewReader(body), "application/json")
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Idempotency-Key", c.ID)
-	if err := doHTTP(client, req, nil); err != nil {
-		return fmt.Errorf("zendesk ticket: %w", err)
-	}
-	return nil
-}
-
-// LogSender "delivers" by logging the case; helpcenter serve uses it so
-// writers can try the form without a mail server.
-type LogSender struct{ Logger *slog.Logger }
 
 // Send implements Sender.
 func (l LogSender) Send(ctx context.Context, c *Case, job Job) error {
-	log := l.Logger
-	if log == nil {
-		log = slog.Default()
+	log := l.logger()
+	if job.EventID != 0 && l.Store != nil {
+		ev, err := l.Store.Event(ctx, job.EventID)
+		if err != nil {
+			return eventErr(err)
+		}
+		what := "comment from the requester received (log delivery only)"
+		if ev.Author == AuthorSupport {
+			what = "support reply to mail the requester (log delivery only)"
+		}
+		log.InfoContext(ctx, what, "case", c.ID, "event", ev.ID, "email", c.Fields[caseform.Email],
+			"attachments", len(ev.Attachments), "text", ev.Body)
+		return nil
 	}
 	log.InfoContext(ctx, "case received (log delivery only)", "case", c.ID,
 		"email", c.Fields[caseform.Email], "subject", c.Fields[caseform.Subject],
 		"category", c.Fields[caseform.Category], "article", c.Fields[caseform.Article],
 		"attachments", len(c.Attachments))
+	return nil
+}
+
+// SendSignIn implements SignInSender: the link goes to the log, where a
+// writer trying the preview finds it.
+func (l LogSender) SendSignIn(ctx context.Context, to, locale, link string) error {
+	l.logger().InfoContext(ctx, "sign-in link (log delivery only: open it to sign in)", "email", to, "link", link)
 	return nil
 }

@@ -8,7 +8,6 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -20,7 +19,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/emersion/go-smtp"
+	"github.com/inexchange/helpcenter/internal/cases/casestest"
 )
 
 func TestMain(m *testing.M) {
@@ -57,92 +56,7 @@ func openTestSQLite(t *testing.T) Store {
 
 // --- SMTP server on loopback ---
 
-type receivedMail struct {
-	From string
-	To   []string
-	Data []byte
-}
-
-// smtpServer is a real SMTP server (go-smtp) on loopback that can be
-// taken down and brought back on the same address.
-type smtpServer struct {
-	t    *testing.T
-	addr string
-	mu   sync.Mutex
-	got  []receivedMail
-	srv  *smtp.Server
-}
-
-func startSMTP(t *testing.T) *smtpServer {
-	s := &smtpServer{t: t}
-	s.up("127.0.0.1:0")
-	t.Cleanup(s.down)
-	return s
-}
-
-func (s *smtpServer) up(addr string) {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		s.t.Fatalf("smtp listen: %v", err)
-	}
-	s.addr = ln.Addr().String()
-	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &smtpSession{s: s}, nil }))
-	srv.Domain = "localhost"
-	srv.AllowInsecureAuth = true
-	s.mu.Lock()
-	s.srv = srv
-	s.mu.Unlock()
-	go srv.Serve(ln)
-}
-
-func (s *smtpServer) down() {
-	s.mu.Lock()
-	srv := s.srv
-	s.srv = nil
-	s.mu.Unlock()
-	if srv != nil {
-		srv.Close()
-	}
-}
-
-func (s *smtpServer) port() int {
-	_, p, _ := net.SplitHostPort(s.addr)
-	n, _ := strconv.Atoi(p)
-	return n
-}
-
-func (s *smtpServer) mails() []receivedMail {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]receivedMail(nil), s.got...)
-}
-
-type smtpSession struct {
-	s    *smtpServer
-	from string
-	to   []string
-}
-
-func (x *smtpSession) Reset()        { x.from, x.to = "", nil }
-func (x *smtpSession) Logout() error { return nil }
-func (x *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
-	x.from = from
-	return nil
-}
-func (x *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
-	x.to = append(x.to, to)
-	return nil
-}
-func (x *smtpSession) Data(r io.Reader) error {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	x.s.mu.Lock()
-	x.s.got = append(x.s.got, receivedMail{From: x.from, To: x.to, Data: data})
-	x.s.mu.Unlock()
-	return nil
-}
+func startSMTP(t *testing.T) *casestest.SMTP { return casestest.StartSMTP(t) }
 
 // --- PostgreSQL cluster started by the tests ---
 

@@ -21,6 +21,12 @@ type Metrics struct {
 	duplicates atomic.Int64
 	votes      atomic.Int64
 	missed     atomic.Int64
+	// the requester's side
+	signinAsked atomic.Int64
+	signinSent  atomic.Int64
+	signins     atomic.Int64
+	comments    atomic.Int64
+	hookEvents  atomic.Int64
 	// request duration histogram over all /api requests
 	buckets   []float64
 	counts    []atomic.Int64
@@ -82,6 +88,11 @@ func (m *Metrics) WriteTo(ctx context.Context, w io.Writer, store Store) error {
 	counter("formhandler_cases_duplicate_total", "Submissions answered with an existing case (same idempotency key).", m.duplicates.Load())
 	counter("formhandler_feedback_votes_total", "Article feedback votes recorded.", m.votes.Load())
 	counter("formhandler_missed_searches_total", "Searches that found nothing or few articles, counted.", m.missed.Load())
+	counter("formhandler_signin_requests_total", "Sign-in links asked for (whether or not the address has cases).", m.signinAsked.Load())
+	counter("formhandler_signin_links_sent_total", "Sign-in links mailed.", m.signinSent.Load())
+	counter("formhandler_signins_total", "Sign-in links followed: sessions started.", m.signins.Load())
+	counter("formhandler_comments_total", "Requesters' comments stored.", m.comments.Load())
+	counter("formhandler_hook_events_total", "Ticket events applied from webhooks.", m.hookEvents.Load())
 
 	m.mu.Lock()
 	p("# HELP formhandler_http_requests_total HTTP requests by route and status code.\n# TYPE formhandler_http_requests_total counter\n")

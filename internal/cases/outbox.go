@@ -20,6 +20,9 @@ const (
 	// KindNotify mails the requester a support reply with a link back to
 	// the case (jobs of replies only).
 	KindNotify = "notify"
+	// KindZendeskFiles fetches the files of a Zendesk support reply, whose
+	// webhook event carries only its text (jobs of replies only).
+	KindZendeskFiles = "zendesk-files"
 )
 
 // Sender delivers a case to one destination. Send must be safe to call

@@ -13,66 +13,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/inexchange/helpcenter/internal/cases/casestest"
 )
-
-// fakeZendesk stands in for the Zendesk API: it answers 503 while down,
-// honours Idempotency-Key like Zendesk does, and records what it got.
-type fakeZendesk struct {
-	mu       sync.Mutex
-	down     bool
-	loseNext bool                // create the ticket but answer 500 (lost response)
-	tickets  map[string]int      // Idempotency-Key -> tickets created
-	answered map[string]bool     // a 2xx went out for this key
-	after    map[string]int      // posts for a key after it was answered 2xx
-	uploads  int                 // successful uploads
-	bodies   map[string][]byte   // ticket JSON by key
-	auth     map[string]struct{} // Authorization headers seen
-}
-
-func newFakeZendesk() *fakeZendesk {
-	return &fakeZendesk{tickets: map[string]int{}, answered: map[string]bool{}, after: map[string]int{}, bodies: map[string][]byte{}, auth: map[string]struct{}{}}
-}
-
-func (z *fakeZendesk) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	z.mu.Lock()
-	defer z.mu.Unlock()
-	z.auth[r.Header.Get("Authorization")] = struct{}{}
-	if z.down {
-		http.Error(w, `{"error":"maintenance"}`, http.StatusServiceUnavailable)
-		return
-	}
-	body, _ := io.ReadAll(r.Body)
-	switch r.URL.Path {
-	case "/api/v2/uploads.json":
-		z.uploads++
-		fmt.Fprintf(w, `{"upload":{"token":"tok-%d"}}`, z.uploads)
-	case "/api/v2/tickets.json":
-		key := r.Header.Get("Idempotency-Key")
-		if z.answered[key] {
-			z.after[key]++
-		}
-		if z.tickets[key] == 0 {
-			z.tickets[key] = 1
-			z.bodies[key] = body
-		}
-		if z.loseNext {
-			z.loseNext = false
-			http.Error(w, "gateway timeout", http.StatusGatewayTimeout)
-			return
-		}
-		z.answered[key] = true
-		w.WriteHeader(http.StatusCreated)
-		fmt.Fprintf(w, `{"ticket":{"id":1,"external_id":%q}}`, key)
-	default:
-		http.NotFound(w, r)
-	}
-}
-
-func (z *fakeZendesk) set(f func(z *fakeZendesk)) {
-	z.mu.Lock()
-	f(z)
-	z.mu.Unlock()
-}
 
 var fastRetries = OutboxConfig{BaseDelay: 2 * time.Millisecond, MaxDelay: 20 * time.Millisecond, Poll: 2 * time.Millisecond, MaxAttempts: 1000}
 
@@ -82,20 +25,18 @@ var fastRetries = OutboxConfig{BaseDelay: 2 * time.Millisecond, MaxDelay: 20 * t
 // every case reaches support, the requester and Zendesk exactly once.
 func TestDeliveryOutage(t *testing.T) {
 	mailSrv := startSMTP(t)
-	zd := newFakeZendesk()
-	zts := httptest.NewServer(zd)
-	defer zts.Close()
+	zd := casestest.StartZendesk(t, "agent@example.com", "t0ken")
 	store := openTestSQLite(t)
 	msgs, _ := LoadMessages()
-	mc := MailConfig{Host: "127.0.0.1", Port: mailSrv.port(), TLS: "none", From: "Help center <noreply@example.com>", Support: "support@example.com"}
+	mc := MailConfig{Host: "127.0.0.1", Port: mailSrv.Port(), TLS: "none", From: "Help center <noreply@example.com>", Support: "support@example.com"}
 	srv, ts := newTestServer(t, Config{Store: store, RateLimits: RateLimits{Off: true}, Outbox: fastRetries, Senders: map[string]Sender{
 		KindSupportMail:  &MailSender{Config: mc, Messages: msgs, Store: store},
 		KindConfirmation: &MailSender{Config: mc, Confirmation: true, Messages: msgs, Store: store},
-		KindZendesk:      &ZendeskSender{BaseURL: zts.URL, Email: "agent@example.com", Token: "t0ken", Store: store, Messages: msgs},
+		KindZendesk:      &ZendeskSender{BaseURL: zd.URL, Email: "agent@example.com", Token: "t0ken", Store: store, Messages: msgs},
 	}})
 
-	mailSrv.down()
-	zd.set(func(z *fakeZendesk) { z.down = true })
+	mailSrv.Down()
+	zd.SetDown(true)
 
 	const n = 8
 	var ids []string
@@ -104,6 +45,9 @@ func TestDeliveryOutage(t *testing.T) {
 		f := validForm()
 		f.Set("subject", fmt.Sprintf("Case number %d", i))
 		f.Set("email", fmt.Sprintf("req%d@example.se", i))
+		if i%2 == 1 {
+			f.Set("locale", "sv")
+		}
 		files := map[string][]byte{}
 		if i == 0 {
 			files["screen.png"] = png
@@ -133,7 +77,7 @@ func TestDeliveryOutage(t *testing.T) {
 		}
 		return len(jobs) == 3*n
 	})
-	if len(mailSrv.mails()) != 0 {
+	if len(mailSrv.Mails()) != 0 {
 		t.Fatal("mail delivered while the server was down")
 	}
 	jobs, _ := store.Jobs(context.Background(), "")
@@ -142,15 +86,16 @@ func TestDeliveryOutage(t *testing.T) {
 	}
 
 	// Recovery; Zendesk's first answer gets lost after it made the ticket.
-	mailSrv.up(mailSrv.addr)
-	zd.set(func(z *fakeZendesk) { z.down, z.loseNext = false, true })
+	mailSrv.Up(mailSrv.Addr())
+	zd.LoseNextAnswer()
+	zd.SetDown(false)
 	waitFor(t, "every job to be delivered", func() bool {
 		c, _ := store.JobCounts(context.Background())
 		return c[JobDone] == 3*n
 	})
 
 	support, confirm := map[string]int{}, map[string]int{}
-	for _, m := range mailSrv.mails() {
+	for _, m := range mailSrv.Mails() {
 		for _, id := range ids {
 			if bytes.Contains(m.Data, []byte("Message-ID: <mail."+id+"@example.com>")) {
 				support[id]++
@@ -166,34 +111,41 @@ func TestDeliveryOutage(t *testing.T) {
 			}
 		}
 	}
-	zd.mu.Lock()
-	defer zd.mu.Unlock()
-	for _, id := range ids {
+	for i, id := range ids {
 		if support[id] != 1 || confirm[id] != 1 {
 			t.Errorf("case %s: %d support mails, %d confirmations; want 1 each", id, support[id], confirm[id])
 		}
-		if zd.tickets[id] != 1 || zd.after[id] != 0 {
-			t.Errorf("case %s: %d Zendesk tickets, %d posts after success; want 1, 0", id, zd.tickets[id], zd.after[id])
+		if made, after := zd.Tickets(id); made != 1 || after != 0 {
+			t.Errorf("case %s: %d Zendesk tickets, %d posts after success; want 1, 0", id, made, after)
+		}
+		tk := zd.TicketOf(id)
+		c, _ := store.Case(context.Background(), id)
+		if tk == nil || c.TicketID != fmt.Sprint(tk.ID) || c.RequesterID != fmt.Sprint(tk.RequesterID) {
+			t.Errorf("case %s records ticket %q requester %q; Zendesk made %+v", id, c.TicketID, c.RequesterID, tk)
+			continue
+		}
+		want := int64(1) // en-US
+		if i%2 == 1 {
+			want = 1034 // the fake account's sv
+		}
+		if tk.Requester.LocaleID != want || tk.Requester.Email != fmt.Sprintf("req%d@example.se", i) {
+			t.Errorf("case %s (%s): requester %+v, want locale_id %d", id, c.Locale, tk.Requester, want)
 		}
 	}
-	if _, ok := zd.auth["Basic "+basicAuth("agent@example.com/token", "t0ken")]; !ok {
-		t.Errorf("Zendesk auth headers: %v", zd.auth)
+	for _, r := range zd.Requests() {
+		if r.Header.Get("Authorization") != "Basic "+basicAuth("agent@example.com/token", "t0ken") {
+			t.Errorf("Zendesk request %s %s without the agent's token: %q", r.Method, r.Path, r.Header.Get("Authorization"))
+		}
+		if r.Method == http.MethodPost && r.Path == "/api/v2/tickets.json" && bytes.Contains(r.Body, []byte(`"locale":`)) {
+			t.Errorf("the ticket's requester has a field the Tickets API does not know: %s", r.Body)
+		}
 	}
-	var ticket struct {
-		Ticket struct {
-			ExternalID string `json:"external_id"`
-			Comment    struct {
-				Uploads []string `json:"uploads"`
-			} `json:"comment"`
-			Requester struct{ Email string } `json:"requester"`
-		} `json:"ticket"`
-	}
-	_ = json.Unmarshal(zd.bodies[ids[0]], &ticket)
-	if ticket.Ticket.ExternalID != ids[0] || len(ticket.Ticket.Comment.Uploads) != 1 || ticket.Ticket.Requester.Email != "req0@example.se" {
-		t.Errorf("ticket for the case with a file: %s", zd.bodies[ids[0]])
+	tk := zd.TicketOf(ids[0])
+	if len(tk.Comments) != 1 || len(tk.Comments[0].Attachments) != 1 || tk.Comments[0].Attachments[0].FileName != "screen.png" {
+		t.Errorf("ticket for the case with a file: %+v", tk)
 	}
 	var withFile []byte
-	for _, m := range mailSrv.mails() {
+	for _, m := range mailSrv.Mails() {
 		if bytes.Contains(m.Data, []byte("Message-ID: <mail."+ids[0]+"@")) {
 			withFile = m.Data
 		}

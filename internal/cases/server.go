@@ -48,6 +48,38 @@ type Config struct {
 	BodyLimits BodyLimits
 	// Logger receives structured logs (default slog.Default()).
 	Logger *slog.Logger
+
+	// SiteURL is the help center's address (https://help.example.com):
+	// sign-in links and the requester's mails point there, and the
+	// handler's pages take their frame (header, footer, stylesheet) from
+	// its /<locale>/cases/ pages. Default: the first of AllowedOrigins,
+	// else the address the request came to.
+	SiteURL string
+	// Frames, if set, supplies those pages instead of fetching them from
+	// SiteURL (helpcenter serve reads them from its build).
+	Frames FrameFunc
+	// FrameTTL is how long a page fetched from SiteURL serves as the
+	// frame before it is fetched again (default 5 minutes).
+	FrameTTL time.Duration
+	// TimeZone dates the requester's pages (default UTC).
+	TimeZone *time.Location
+	// SignInMail sends sign-in links. Nil means none can be sent (the log
+	// says so); helpcenter serve logs the links instead.
+	SignInMail SignInSender
+	// ZendeskWebhookSecret is the signing secret of the Zendesk webhook
+	// that POSTs ticket events to /api/hooks/zendesk; empty turns the
+	// hook off (404).
+	ZendeskWebhookSecret string
+	// HookSecret keys the X-Helpcenter-Signature of events POSTed to
+	// /api/hooks/generic by other ticketing systems; empty turns the hook
+	// off (404).
+	HookSecret string
+	// HookWindow is how far a webhook's signed timestamp may be from now
+	// (default 5 minutes); older and later ones are refused as replays.
+	HookWindow time.Duration
+	// Zendesk, if set, lets the Zendesk hook fetch the files of support
+	// replies (the hook's events carry only their text).
+	Zendesk *ZendeskSender
 }
 
 // Open opens the store named by db: a postgres:// or postgresql:// URL
@@ -78,6 +110,15 @@ type Server struct {
 	searches  *limiter
 	bodies    *bodyReader
 	handler   http.Handler
+
+	frames       *frames
+	zone         *time.Location
+	signinIP     *limiter
+	signinEmail  *limiter
+	comments     *limiter
+	signins      *signinQueue
+	commentKinds []string // jobs of a requester's comment
+	replyKinds   []string // jobs of a support reply
 }
 
 // NewServer builds a Server from cfg. Call Run to deliver jobs, serve
@@ -104,10 +145,12 @@ func NewServer(cfg Config) (*Server, error) {
 	}
 	senders := cfg.Senders
 	if len(senders) == 0 {
-		senders = map[string]Sender{KindLog: LogSender{Logger: cfg.Logger}}
+		senders = map[string]Sender{KindLog: LogSender{Logger: cfg.Logger, Store: s.store}}
 	}
 	for k := range senders {
-		s.kinds = append(s.kinds, k)
+		if k != KindNotify {
+			s.kinds = append(s.kinds, k)
+		}
 	}
 	sort.Strings(s.kinds)
 	s.outbox = &Outbox{OutboxConfig: cfg.Outbox, Store: s.store, Senders: senders, Logger: cfg.Logger, Metrics: s.metrics}
@@ -115,6 +158,27 @@ func NewServer(cfg Config) (*Server, error) {
 	s.emails = newLimiter(cfg.RateLimits.CasesPerEmail, Limit{5 * time.Minute, 5})
 	s.votes = newLimiter(cfg.RateLimits.VotesPerClient, Limit{2 * time.Second, 30})
 	s.searches = newLimiter(cfg.RateLimits.SearchesPerClient, Limit{2 * time.Second, 30})
+	s.signinIP = newLimiter(cfg.RateLimits.SignInsPerClient, Limit{time.Minute, 5})
+	s.signinEmail = newLimiter(cfg.RateLimits.SignInsPerEmail, Limit{10 * time.Minute, 3})
+	s.comments = newLimiter(cfg.RateLimits.CommentsPerClient, Limit{30 * time.Second, 10})
+	for _, k := range s.kinds {
+		switch k {
+		case KindConfirmation, KindNotify:
+		default:
+			s.commentKinds = append(s.commentKinds, k)
+		}
+	}
+	if _, ok := senders[KindNotify]; ok {
+		s.replyKinds = []string{KindNotify}
+	} else if _, ok := senders[KindLog]; ok {
+		s.replyKinds = []string{KindLog}
+	}
+	s.zone = cfg.TimeZone
+	if s.zone == nil {
+		s.zone = time.UTC
+	}
+	s.frames = newFrames(cfg.SiteURL, cfg.Frames, cfg.FrameTTL, msgs, cfg.Logger)
+	s.signins = newSigninQueue(s)
 
 	cop := http.NewCrossOriginProtection()
 	for _, o := range cfg.AllowedOrigins {
@@ -134,12 +198,29 @@ func NewServer(cfg Config) (*Server, error) {
 	api.HandleFunc("POST "+b+"/feedback", s.postFeedback)
 	api.HandleFunc("GET "+b+"/feedback", s.getFeedback)
 	api.HandleFunc("POST "+b+"/searches", s.postSearch)
+	api.HandleFunc("POST "+b+"/signin", s.postSignIn)
+	api.HandleFunc("GET "+b+"/signin/sent", s.getSignInSent)
+	api.HandleFunc("GET "+b+"/signin/{token}", s.getSignIn)
+	api.HandleFunc("POST "+b+"/signout", s.postSignOut)
+	api.HandleFunc("GET "+b+"/my/cases", s.getMyCases)
+	api.HandleFunc("GET "+b+"/my/cases/{id}", s.getMyCase)
+	api.HandleFunc("POST "+b+"/my/cases/{id}/comments", s.postComment)
+	api.HandleFunc("GET "+b+"/my/cases/{id}/files/{n}", s.getFile)
+	api.HandleFunc("POST "+b+"/hooks/zendesk", s.postZendeskHook)
+	api.HandleFunc("POST "+b+"/hooks/generic", s.postGenericHook)
 	// Everything else under the API gets a localized 405 or 404 rather
 	// than the mux's plain-text one.
 	api.HandleFunc(b+"/cases", s.methodNotAllowed("POST"))
 	api.HandleFunc(b+"/cases/{id}", s.methodNotAllowed("GET, HEAD"))
 	api.HandleFunc(b+"/feedback", s.methodNotAllowed("GET, HEAD, POST"))
 	api.HandleFunc(b+"/searches", s.methodNotAllowed("POST"))
+	api.HandleFunc(b+"/signin", s.methodNotAllowed("POST"))
+	api.HandleFunc(b+"/signout", s.methodNotAllowed("POST"))
+	api.HandleFunc(b+"/my/cases", s.methodNotAllowed("GET, HEAD"))
+	api.HandleFunc(b+"/my/cases/{id}", s.methodNotAllowed("GET, HEAD"))
+	api.HandleFunc(b+"/my/cases/{id}/comments", s.methodNotAllowed("POST"))
+	api.HandleFunc(b+"/hooks/zendesk", s.methodNotAllowed("POST"))
+	api.HandleFunc(b+"/hooks/generic", s.methodNotAllowed("POST"))
 	api.HandleFunc(b+"/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusNotFound, nil, msgNotFound)
 	})
@@ -160,11 +241,35 @@ func (s *Server) Store() Store { return s.store }
 // Kinds returns the job kinds each new case gets, sorted.
 func (s *Server) Kinds() []string { return s.kinds }
 
-// Run delivers outbox jobs until ctx is done.
-func (s *Server) Run(ctx context.Context) error { return s.outbox.Run(ctx) }
+// Run delivers outbox jobs and deletes expired sign-in links and
+// sessions until ctx is done.
+func (s *Server) Run(ctx context.Context) error {
+	go s.expire(ctx)
+	return s.outbox.Run(ctx)
+}
 
-// Close closes the store if NewServer opened it.
+// expire deletes what has expired every ten minutes.
+func (s *Server) expire(ctx context.Context) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		if n, err := s.store.DeleteExpired(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			s.log.Error("delete expired sign-in links and sessions", "err", err)
+		} else if n > 0 {
+			s.log.Info("deleted expired sign-in links, sessions and old webhook deliveries", "rows", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Close stops sending sign-in links and closes the store if NewServer
+// opened it.
 func (s *Server) Close() error {
+	s.signins.close()
 	if s.ownsStore {
 		return s.store.Close()
 	}
@@ -191,14 +296,33 @@ func (s *Server) instrument(h http.Handler) http.Handler {
 		if sw.code == 0 {
 			sw.code = http.StatusOK
 		}
-		route := strings.TrimPrefix(r.URL.Path, s.cfg.BasePath)
-		if strings.HasPrefix(route, "/cases/") {
-			route = "/cases/{id}"
-		} else if route != "/cases" && route != "/feedback" && route != "/searches" {
-			route = "other"
-		}
-		s.metrics.request(r.Method+" "+route, sw.code, time.Since(start))
+		s.metrics.request(r.Method+" "+routeOf(strings.TrimPrefix(r.URL.Path, s.cfg.BasePath)), sw.code, time.Since(start))
 	})
+}
+
+// routeOf names the API route of a path for /metrics, without the ids
+// and tokens in it.
+func routeOf(p string) string {
+	switch {
+	case p == "/cases" || p == "/feedback" || p == "/searches" || p == "/signin" || p == "/signout" || p == "/my/cases" || p == "/signin/sent" ||
+		p == "/hooks/zendesk" || p == "/hooks/generic":
+		return p
+	case strings.HasPrefix(p, "/cases/"):
+		return "/cases/{id}"
+	case strings.HasPrefix(p, "/signin/"):
+		return "/signin/{token}"
+	case strings.HasPrefix(p, "/my/cases/"):
+		rest := strings.Split(strings.TrimPrefix(p, "/my/cases/"), "/")
+		switch {
+		case len(rest) == 1:
+			return "/my/cases/{id}"
+		case len(rest) == 2 && rest[1] == "comments":
+			return "/my/cases/{id}/comments"
+		case len(rest) == 3 && rest[1] == "files":
+			return "/my/cases/{id}/files/{n}"
+		}
+	}
+	return "other"
 }
 
 func (s *Server) verifyProxy(h http.Handler) http.Handler {
@@ -252,13 +376,31 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, code int, extra ht
 	for k, v := range extra {
 		w.Header()[k] = v
 	}
-	locale := s.msgs.Negotiate(r.URL.Query().Get("locale"), r.Header.Get("Accept-Language"))
+	locale := s.requestLocale(r, "")
 	msg := s.msgs.T(locale, key, args...)
 	if wantsJSON(r) {
 		writeJSON(w, code, map[string]any{"error": fieldError{Key: key, Message: msg}})
 		return
 	}
-	s.render(w, code, &page{msgs: s.msgs, Locale: locale, Title: s.msgs.T(locale, s.failTitle(r, code)), Message: msg})
+	p := &page{Locale: locale, Title: s.msgs.T(locale, s.failTitle(r, code)), Message: msg}
+	if s.requesterPath(r.URL.Path) {
+		// The same page whatever was asked for: the language links go to
+		// the list, not to the address (a case number) that failed.
+		p.langPath = s.cfg.BasePath + "/my/cases"
+		p.Crumbs = s.myCasesCrumbs(locale, false)
+		if code == http.StatusUnauthorized {
+			p.Links = []pageLink{{Text: s.msgs.T(locale, "cases.signin.again"), URL: casesPage(locale)}}
+		} else {
+			p.Links = []pageLink{{Text: s.msgs.T(locale, "cases.case.back"), URL: s.cfg.BasePath + "/my/cases?locale=" + url.QueryEscape(locale)}}
+		}
+	}
+	s.render(w, r, code, p)
+}
+
+// requesterPath reports whether p is one of the requester's pages.
+func (s *Server) requesterPath(p string) bool {
+	b := s.cfg.BasePath
+	return strings.HasPrefix(p, b+"/my/") || p == b+"/my" || strings.HasPrefix(p, b+"/signin") || p == b+"/signout"
 }
 
 // failTitle is the key of an error page's title: what did not happen.
@@ -268,6 +410,8 @@ func (s *Server) failTitle(r *http.Request, code int) string {
 		return "cases.error.not_found_title"
 	case strings.HasPrefix(r.URL.Path, s.cfg.BasePath+"/feedback"):
 		return "cases.feedback.page_title"
+	case s.requesterPath(r.URL.Path):
+		return "cases.my.title"
 	}
 	return "cases.error.page_title"
 }
@@ -342,6 +486,28 @@ func (s *Server) methodNotAllowed(allow string) http.HandlerFunc {
 	}
 }
 
+// checkFollowUp keeps the case a new case follows up (from the form, or
+// the form page's ?follow_up= in the Referer) only if it is a case of the
+// same address: the link is context, and another address's case is
+// neither linked nor revealed.
+func (s *Server) checkFollowUp(r *http.Request, values caseform.Values, errs caseform.Errors) {
+	if values[caseform.FollowUp] == "" {
+		if u, err := url.Parse(r.Header.Get("Referer")); err == nil {
+			values[caseform.FollowUp] = strings.TrimSpace(u.Query().Get("follow_up"))
+		}
+	}
+	f := values[caseform.FollowUp]
+	delete(errs, caseform.FollowUp)
+	if f == "" || caseform.ValidateField(caseform.FollowUp, f) != "" {
+		delete(values, caseform.FollowUp)
+		return
+	}
+	c, err := s.store.Case(r.Context(), f)
+	if err != nil || !strings.EqualFold(c.Fields[caseform.Email], values[caseform.Email]) {
+		delete(values, caseform.FollowUp)
+	}
+}
+
 // articleFromReferer is the no-JS fallback for the article field: the
 // case-form link carries ?article=<path>, and the browser sends that page
 // as Referer.
@@ -383,6 +549,7 @@ func (s *Server) postCase(w http.ResponseWriter, r *http.Request) {
 		delete(values, caseform.Article)
 		delete(errs, caseform.Article)
 	}
+	s.checkFollowUp(r, values, errs)
 	if sub.fileErr != "" {
 		errs[caseform.Attachments] = sub.fileErr
 	}
@@ -447,7 +614,7 @@ func (s *Server) invalid(w http.ResponseWriter, r *http.Request, locale string, 
 	}
 	p.Fields = caseform.Fields
 	p.fieldErrs = errs
-	s.render(w, http.StatusUnprocessableEntity, p)
+	s.render(w, r, http.StatusUnprocessableEntity, p)
 }
 
 // errorText is the localized message for an error key on a field.
@@ -475,7 +642,7 @@ func (s *Server) getConfirmation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, http.StatusOK, &page{msgs: s.msgs, Locale: locale, Title: s.msgs.T(locale, "cases.done.title"),
+	s.render(w, r, http.StatusOK, &page{msgs: s.msgs, Locale: locale, Title: s.msgs.T(locale, "cases.done.title"),
 		CaseID: c.ID, Article: c.Fields[caseform.Article]})
 }
 
@@ -519,7 +686,7 @@ func (s *Server) postFeedback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	locale := s.msgs.Negotiate(sub.values[caseform.Locale], r.Header.Get("Accept-Language"))
-	s.render(w, http.StatusOK, &page{msgs: s.msgs, Locale: locale, Title: s.msgs.T(locale, "cases.feedback.thanks"), Article: article, Feedback: true})
+	s.render(w, r, http.StatusOK, &page{msgs: s.msgs, Locale: locale, Title: s.msgs.T(locale, "cases.feedback.thanks"), Article: article, Feedback: true})
 }
 
 func (s *Server) getFeedback(w http.ResponseWriter, r *http.Request) {

@@ -222,19 +222,8 @@ func (s *sqlStore) AddEvent(ctx context.Context, ev *Event, kinds []string) (boo
 			ev.CaseID, micros(ev.Created), ev.Kind, ev.Author, ev.AuthorName, ev.Body, ev.Status, ev.Source, ev.ExternalID).Scan(&ev.ID); err != nil {
 			return fmt.Errorf("insert event on case %q: %w", ev.CaseID, err)
 		}
-		if len(ev.Attachments) > 0 {
-			var idx int
-			if err := tx.QueryRow(s.q(`SELECT COALESCE(MAX(idx), -1) + 1 FROM attachments WHERE case_id = ?`), ev.CaseID).Scan(&idx); err != nil {
-				return fmt.Errorf("number the files of case %q: %w", ev.CaseID, err)
-			}
-			for i := range ev.Attachments {
-				a := &ev.Attachments[i]
-				a.Index, a.EventID, a.Size = idx+i, ev.ID, int64(len(a.Data))
-				if _, err := tx.Exec(s.q(`INSERT INTO attachments (case_id, idx, event_id, name, content_type, size, data) VALUES (?, ?, ?, ?, ?, ?, ?)`),
-					ev.CaseID, a.Index, ev.ID, a.Name, a.ContentType, a.Size, a.Data); err != nil {
-					return fmt.Errorf("insert file %q: %w", a.Name, err)
-				}
-			}
+		if err := s.insertEventFiles(tx, ev.CaseID, ev.ID, ev.Attachments); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(s.q(`UPDATE cases SET status = ?, updated_at = ? WHERE id = ?`), next, micros(ev.Created), ev.CaseID); err != nil {
 			return fmt.Errorf("update case %q: %w", ev.CaseID, err)
@@ -248,6 +237,42 @@ func (s *sqlStore) AddEvent(ctx context.Context, ev *Event, kinds []string) (boo
 		return nil
 	})
 	return existed, err
+}
+
+// insertEventFiles stores an event's files, numbered after the case's
+// others.
+func (s *sqlStore) insertEventFiles(tx *sql.Tx, caseID string, eventID int64, files []Attachment) error {
+	if len(files) == 0 {
+		return nil
+	}
+	var idx int
+	if err := tx.QueryRow(s.q(`SELECT COALESCE(MAX(idx), -1) + 1 FROM attachments WHERE case_id = ?`), caseID).Scan(&idx); err != nil {
+		return fmt.Errorf("number the files of case %q: %w", caseID, err)
+	}
+	for i := range files {
+		a := &files[i]
+		a.Index, a.EventID, a.Size = idx+i, eventID, int64(len(a.Data))
+		if _, err := tx.Exec(s.q(`INSERT INTO attachments (case_id, idx, event_id, name, content_type, size, data) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+			caseID, a.Index, eventID, a.Name, a.ContentType, a.Size, a.Data); err != nil {
+			return fmt.Errorf("insert file %q: %w", a.Name, err)
+		}
+	}
+	return nil
+}
+
+// AddEventFiles implements Store.
+func (s *sqlStore) AddEventFiles(ctx context.Context, eventID int64, files []Attachment) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		var caseID string
+		err := tx.QueryRow(s.q(`SELECT case_id FROM case_events WHERE id = ?`), eventID).Scan(&caseID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("event %d: %w", eventID, ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("read event %d: %w", eventID, err)
+		}
+		return s.insertEventFiles(tx, caseID, eventID, files)
+	})
 }
 
 // SetEventExternalID implements Store.

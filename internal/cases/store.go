@@ -151,6 +151,9 @@ type Store interface {
 	// a pending or solved case reopens it. AddEvent assigns ev.ID and
 	// ev.Created (if zero).
 	AddEvent(ctx context.Context, ev *Event, kinds []string) (existed bool, err error)
+	// AddEventFiles adds files to an event (a reply whose files came
+	// later), numbered after the case's others.
+	AddEventFiles(ctx context.Context, eventID int64, files []Attachment) error
 	// SetEventExternalID records the ticketing system's id of an event
 	// delivered there.
 	SetEventExternalID(ctx context.Context, eventID int64, externalID string) error

@@ -59,6 +59,10 @@ func (r *Renderer) Jobs() ([]Job, error) {
 	}
 	var jobs []Job
 	add := func(name string, p *Page) { jobs = append(jobs, Job{Name: name, Page: p}) }
+	casesURLs := map[string]string{}
+	for _, l := range s.Locales {
+		casesURLs[l.Code] = CasesURL(l.Code)
+	}
 	def := s.DefaultLocale()
 	root := r.base(sd, def, KindRoot, s.Settings.Title, s.Settings.Description, "/")
 	root.Alternates = nil
@@ -73,6 +77,12 @@ func (r *Renderer) Jobs() ([]Job, error) {
 		search.NoIndex = true
 		search.Breadcrumbs = []Link{{l.Title, l.URL}}
 		add(l.Code+"/search/index.html", search)
+
+		yours := r.base(sd, l, KindCases, r.T.T(l.Code, "cases.my.title"), "", CasesURL(l.Code))
+		yours.NoIndex = true
+		yours.Breadcrumbs = []Link{{l.Title, l.URL}}
+		yours.Alternates = r.alternates(l, casesURLs)
+		add(l.Code+"/cases/index.html", yours)
 
 		nf := r.base(sd, l, KindNotFound, r.T.T(l.Code, "notfound.title"), "", l.URL+"404.html")
 		nf.NoIndex = true
@@ -118,6 +128,10 @@ func (r *Renderer) Jobs() ([]Job, error) {
 }
 
 func trim(u string) string { return u[1:] }
+
+// CasesURL is the path of a locale's "Your cases" page, where readers
+// sign in to follow their cases (the form handler links back to it).
+func CasesURL(locale string) string { return "/" + locale + "/cases/" }
 
 func (r *Renderer) base(sd *SiteData, l *site.Locale, kind, title, desc, url string) *Page {
 	p := &Page{Site: sd, Locale: l.Code, Lang: l, Kind: kind, Title: title, Description: desc, URL: url, Permalink: r.Site.BaseURL + url, Categories: l.Categories, Preview: r.Preview}

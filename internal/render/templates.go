@@ -27,12 +27,13 @@ const (
 	KindArticle  = "article"  // /<locale>/articles/<slug>/
 	KindLabel    = "label"    // /<locale>/labels/<label>/
 	KindSearch   = "search"   // /<locale>/search/
+	KindCases    = "cases"    // /<locale>/cases/: sign in to your cases (the form handler serves the rest)
 	KindNotFound = "404"      // /<locale>/404.html and /404.html
 	KindRoot     = "root"     // the language chooser, /index.html
 )
 
 // Kinds lists every page kind.
-var Kinds = []string{KindHome, KindCategory, KindSection, KindArticle, KindLabel, KindSearch, KindNotFound, KindRoot}
+var Kinds = []string{KindHome, KindCategory, KindSection, KindArticle, KindLabel, KindSearch, KindCases, KindNotFound, KindRoot}
 
 // Strings are the UI strings of one locale: key → text.
 type Strings map[string]string
