@@ -34,6 +34,10 @@
 //	layouts/article.html    "main" of an article (Kind "article"), typed layouts included
 //	layouts/label.html      "main" of a label's articles (Kind "label")
 //	layouts/search.html     "main" of the search page (Kind "search")
+//	layouts/cases.html      "main" of "Your cases" (Kind "cases", /<locale>/cases/): the sign-in form; the form
+//	                        handler takes this page as the frame of its own pages (the list of a reader's cases,
+//	                        each case), replacing <main>'s content and reading the data-* attributes of the
+//	                        element marked data-cases-frame (data-home-url, data-home-title, data-case-form-url)
 //	layouts/404.html        "main" of the not-found pages (Kind "404")
 //	layouts/root.html       "main" of the language chooser at / (Kind "root")
 //
@@ -46,7 +50,7 @@
 //	cookie-policy.html        "cookie-policy": the table of .Article.Front.Cookies
 //	feedback.html             "feedback": "Was this article helpful?"
 //	footer.html               "footer": rendered once per locale ({{cache "footer" .}})
-//	header.html               "header": brand, search box, case-form link, language links
+//	header.html               "header": brand, search box, "Your cases" and case-form links, language links (a.lang-link: the form handler points them at its own page in each language)
 //	lang-switch.html          "lang-switch": the page in its other locales (.Alternates)
 //	phone-hours.html          "phone-hours": the hours tables and "open now" from .Hours
 //	search-box.html           "search-box": the search form that search-ui.js enhances
@@ -73,7 +77,7 @@
 //	Site             *SiteData: Title, BaseURL (no trailing slash), API (the form handler's base URL), Locales (every locale's home as an Alternate), Default (the default locale's code), Params (params: of content/_index.md), SearchMisses (the search page reports missed searches: setting search_misses)
 //	Locale           the page's locale code, "en"
 //	Lang             the page's *site.Locale (below)
-//	Kind             the page kind: "home", "category", "section", "article", "label", "search", "404", "root"
+//	Kind             the page kind: "home", "category", "section", "article", "label", "search", "cases", "404", "root"
 //	Title            the page title
 //	Description      the page's description: an article's (else the opening of its text), a category's or section's, else the locale's
 //	URL              the site-relative URL, "/en/articles/x/"
@@ -95,7 +99,7 @@
 //	CaseFields       the case form's fields (caseform.Field), on the case-form page
 //	Hours            the phone-hours view (*hours.View), on the phone-hours page
 //	Preview          set by helpcenter serve: live reload and draft badges
-//	NoIndex          error and search pages: <meta name="robots" content="noindex">
+//	NoIndex          error, search and "Your cases" pages: <meta name="robots" content="noindex">
 //	Image            what sharing the page shows (og:image): an article's first image that is not decorative, or nil; URL (absolute), Type, Width, Height, Alt
 //
 // The graph (package site) behind Lang, Category, Section, Article and
