@@ -36,8 +36,13 @@
 //     hours_test.go (the open-now line at fixed instants around the DST
 //     changes, against hours.Status), compat_test.go (the browser banner),
 //     search_test.go, forms_test.go (the case form and feedback, with and
-//     without JavaScript) and weight_test.go (an article page with
-//     everything it loads under 50 KB).
+//     without JavaScript), yourcases_test.go (the requester's side: sign-in
+//     by a link mailed to a real SMTP server in the test, the list, a
+//     case, a comment with a file reaching a fake Zendesk, whose signed
+//     webhook brings the agent's reply and status back; in both languages,
+//     with and without JavaScript; cross-origin posts refused) and
+//     weight_test.go (an article page with everything it loads under
+//     50 KB).
 //
 // What the suite needs on the machine: Debian's chromium
 // (apt-get install -y chromium), a Java runtime for the Nu Html Checker

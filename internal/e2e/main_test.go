@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -28,7 +29,8 @@ type fixture struct {
 	public string     // the build's output folder
 	site   *site.Site // the site graph of the build, to find pages by kind
 	srv    *siteServer
-	db     string // the form handler's SQLite file
+	db     string        // the form handler's SQLite file
+	api    *cases.Server // the form handler under /api/
 }
 
 var (
@@ -127,6 +129,7 @@ func buildAndServeFrom(source, name string) (*fixture, error) {
 		DB:         filepath.Join(tmp, name, "cases.db"),
 		RateLimits: cases.RateLimits{Off: true},
 		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Frames:     publishedFrames(public),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("starting the form handler: %w", err)
@@ -137,7 +140,15 @@ func buildAndServeFrom(source, name string) (*fixture, error) {
 		return nil, err
 	}
 	atExit(srv.Close)
-	return &fixture{root: source, public: public, site: res.Site, srv: srv, db: filepath.Join(tmp, name, "cases.db")}, nil
+	return &fixture{root: source, public: public, site: res.Site, srv: srv, api: api, db: filepath.Join(tmp, name, "cases.db")}, nil
+}
+
+// publishedFrames gives the form handler's pages the built site's "Your
+// cases" pages as their frame, as a handler gets them from the site.
+func publishedFrames(public string) cases.FrameFunc {
+	return func(_ context.Context, locale string) ([]byte, error) {
+		return os.ReadFile(filepath.Join(public, locale, "cases", "index.html"))
+	}
 }
 
 // The variant site is a copy of the sample site with two edits: both

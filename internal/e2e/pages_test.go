@@ -34,6 +34,7 @@ func pageKinds(t testing.TB, f *fixture, locale string) []pageKind {
 		{"article (case-form)", f.article(t, locale, "case-form").URL, 200},
 		{"label", l.Labels[0].URL, 200},
 		{"search", l.URL + "search/?q=" + query, 200},
+		{"cases (sign-in)", l.URL + "cases/", 200},
 		{"404", l.URL + "no-such-page/", 404},
 	}
 	return out

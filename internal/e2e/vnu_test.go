@@ -2,6 +2,9 @@ package e2e
 
 import (
 	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,6 +16,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/inexchange/helpcenter/internal/caseform"
+	"github.com/inexchange/helpcenter/internal/cases"
 )
 
 // vnuMessage is one message of the Nu Html Checker's JSON output.
@@ -181,6 +188,93 @@ func handlerPages(t testing.TB, f *fixture) []string {
 		}
 		save(locale+"-case-confirmation", conf)
 		save(locale+"-feedback-thanks", post("/api/feedback", url.Values{"locale": {locale}, "article": {article}, "helpful": {"yes"}}))
+	}
+	out = append(out, requesterPages(t, f, dir)...)
+	return out
+}
+
+// requesterPages saves the pages of a signed-in requester for the
+// checker: the check-your-email page, a refused link, the list, a case
+// with a conversation and files, the same with comment errors, a closed
+// case, in both languages.
+func requesterPages(t testing.TB, f *fixture, dir string) []string {
+	t.Helper()
+	ctx := context.Background()
+	store := f.api.Store()
+	var out []string
+	get := func(name, path string, cookie *http.Cookie, want int) {
+		req, _ := http.NewRequest(http.MethodGet, f.srv.URL+path, nil)
+		if cookie != nil {
+			req.AddCookie(cookie)
+		}
+		resp, err := noRedirect.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != want || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+			t.Fatalf("%s: %d %s, want an HTML page with %d", path, resp.StatusCode, resp.Header.Get("Content-Type"), want)
+		}
+		p := filepath.Join(dir, name+".html")
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, p)
+	}
+	for _, locale := range []string{"en", "sv"} {
+		email := "vnu." + locale + "@example.com"
+		c := &cases.Case{Locale: locale, Fields: caseform.Values{caseform.Name: "Ada", caseform.Email: email, caseform.Subject: "Valid <markup> & more",
+			caseform.Description: "First line\nsecond line\n\nhttps://example.com/a?b=c&d=e.", caseform.Category: "other"},
+			Attachments: []cases.Attachment{{Name: "a \"quoted\" name.png", ContentType: "image/png", Data: []byte("\x89PNG\r\n\x1a\n")}}}
+		if _, _, err := store.CreateCase(ctx, c, nil); err != nil {
+			t.Fatal(err)
+		}
+		for _, ev := range []*cases.Event{
+			{CaseID: c.ID, Kind: cases.EventComment, Author: cases.AuthorRequester, Body: "More <b>detail</b>", Source: cases.SourceWeb,
+				Attachments: []cases.Attachment{{Name: "log.txt", ContentType: "text/plain", Data: []byte("log")}}},
+			{CaseID: c.ID, Kind: cases.EventComment, Author: cases.AuthorSupport, AuthorName: "Eva", Body: "Which invoice?", Status: cases.StatusPending, Source: cases.SourceCLI},
+		} {
+			if _, err := store.AddEvent(ctx, ev, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		token := strings.Repeat(locale, 21) + "x"
+		sum := sha256.Sum256([]byte(token))
+		now := time.Now()
+		if err := store.CreateSignIn(ctx, &cases.SignIn{Hash: hex.EncodeToString(sum[:]), Email: email, Locale: locale, Created: now, Expires: now.Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := noRedirect.Get(f.srv.URL + "/api/signin/" + token)
+		if err != nil || resp.StatusCode != http.StatusSeeOther || len(resp.Cookies()) != 1 {
+			t.Fatalf("sign in for the checker: %v %v", resp, err)
+		}
+		resp.Body.Close()
+		cookie := resp.Cookies()[0]
+		get(locale+"-signin-sent", "/api/signin/sent?locale="+locale, nil, 200)
+		get(locale+"-signin-refused", "/api/signin/"+token, nil, 403)
+		get(locale+"-my-cases", "/api/my/cases?locale="+locale, cookie, 200)
+		get(locale+"-my-cases-none", "/api/my/cases?status=hold&locale="+locale, cookie, 200)
+		get(locale+"-my-case", "/api/my/cases/"+c.ID+"?locale="+locale+"&added=1", cookie, 200)
+		get(locale+"-no-case", "/api/my/cases/HC-NOSUCHCASE?locale="+locale, cookie, 404)
+		req, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/api/my/cases/"+c.ID+"/comments", strings.NewReader("locale="+locale+"&comment=+"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.AddCookie(cookie)
+		resp, err = noRedirect.Do(req)
+		if err != nil || resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("an empty comment: %v %v", resp, err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		p := filepath.Join(dir, locale+"-comment-invalid.html")
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, p)
+		if _, err := store.AddEvent(ctx, &cases.Event{CaseID: c.ID, Kind: cases.EventStatus, Author: cases.AuthorSupport, Status: cases.StatusClosed, Source: cases.SourceCLI}, nil); err != nil {
+			t.Fatal(err)
+		}
+		get(locale+"-my-case-closed", "/api/my/cases/"+c.ID+"?locale="+locale, cookie, 200)
 	}
 	return out
 }
