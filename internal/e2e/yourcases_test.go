@@ -36,7 +36,9 @@ type casesSite struct {
 // form handler needs the site's address, which is known only then.
 type lateHandler struct{ h atomic.Pointer[http.Handler] }
 
-func (l *lateHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) { (*l.h.Load()).ServeHTTP(w, r) }
+func (l *lateHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	(*l.h.Load()).ServeHTTP(w, r)
+}
 
 func startCasesSite(t *testing.T) *casesSite {
 	t.Helper()
