@@ -9,14 +9,16 @@ import (
 	"github.com/inexchange/helpcenter/internal/cli"
 )
 
-// purgeCommand deletes the cases, and the counts of missed searches,
-// older than --older-than days.
+// purgeCommand deletes the cases that have not changed for --older-than
+// days (a closed case: since it was closed), with their conversations,
+// files and jobs, and the sessions of addresses left without a case; and
+// the counts of missed searches older than that.
 var purgeCommand = cli.Command{Name: "purge", Run: runPurge}
 
 func runPurge(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := cli.NewFlagSet("formhandler purge", stderr)
 	db := fs.String("db", "", "SQLite file or postgres:// URL")
-	days := fs.Int("older-than", 0, "delete cases older than this many `days`")
+	days := fs.Int("older-than", 0, "delete cases not changed for this many `days` (created, commented on or given a status)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -37,6 +39,6 @@ func runPurge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "deleted %d case(s) and %d missed-search count(s) older than %d days\n", n, m, *days)
+	fmt.Fprintf(stdout, "deleted %d case(s) not changed for %d days, with their conversations and files, and %d missed-search count(s) older than that\n", n, *days, m)
 	return nil
 }

@@ -28,9 +28,10 @@ import (
 // valid for SignInLifetime; others get nothing. The token exists in
 // plain text only in the mail (and in memory until it is sent): the
 // store keeps its SHA-256. Following the link (GET) spends it and starts
-// a session: a random id in a cookie (__Host-, HttpOnly, Secure unless
-// the site is plain HTTP on loopback, SameSite=Lax), stored as its
-// SHA-256, ending after SessionLifetime or at sign-out. A queued link
+// a session: a random id in a session cookie (__Host-, HttpOnly, Secure
+// unless the site is plain HTTP on loopback, SameSite=Lax; gone when the
+// browser closes), stored as its SHA-256, ending on the server after
+// SessionLifetime or at sign-out. A queued link
 // lost in a crash is asked for again; nothing else depends on it.
 
 // SignInLifetime is how long a mailed sign-in link works.
@@ -372,7 +373,9 @@ func (s *Server) getSignIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.metrics.signins.Add(1)
-	s.setSessionCookie(w, r, id, int(SessionLifetime/time.Second))
+	// A session cookie (no Max-Age): it goes when the browser closes, and
+	// the session itself ends on the server after SessionLifetime.
+	s.setSessionCookie(w, r, id, 0)
 	to := si.Next
 	if to == "" {
 		to = s.cfg.BasePath + "/my/cases"

@@ -432,11 +432,11 @@ func (s *sqlStore) DeleteCasesBefore(ctx context.Context, t time.Time) (int64, e
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		cut := micros(t)
 		for _, table := range []string{"attachments", "jobs", "case_events"} {
-			if _, err := tx.Exec(s.q(`DELETE FROM `+table+` WHERE case_id IN (SELECT id FROM cases WHERE created_at < ?)`), cut); err != nil {
+			if _, err := tx.Exec(s.q(`DELETE FROM `+table+` WHERE case_id IN (SELECT id FROM cases WHERE updated_at < ?)`), cut); err != nil {
 				return fmt.Errorf("delete old %s: %w", table, err)
 			}
 		}
-		res, err := tx.Exec(s.q(`DELETE FROM cases WHERE created_at < ?`), cut)
+		res, err := tx.Exec(s.q(`DELETE FROM cases WHERE updated_at < ?`), cut)
 		if err != nil {
 			return fmt.Errorf("delete old cases: %w", err)
 		}

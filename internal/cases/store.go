@@ -120,8 +120,9 @@ type Store interface {
 	// EachCase calls fn for every case in creation order, attachments
 	// without data. Spam is included only if spam is true.
 	EachCase(ctx context.Context, spam bool, fn func(*Case) error) error
-	// DeleteCasesBefore deletes cases created before t, with their
-	// files, conversations and jobs, and the sign-in links and sessions
+	// DeleteCasesBefore deletes the cases last changed (created,
+	// commented on, given a status) before t, with their files,
+	// conversations and jobs, and the sign-in links and sessions
 	// of addresses left without a case, and returns how many cases it
 	// deleted.
 	DeleteCasesBefore(ctx context.Context, t time.Time) (int64, error)

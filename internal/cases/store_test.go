@@ -458,8 +458,8 @@ func testStore(t *testing.T, open func(t *testing.T) Store) {
 		_, _, _ = s.CreateCase(ctx, old, nil)
 		keep := newCase("kept", "")
 		_, _, _ = s.CreateCase(ctx, keep, nil)
-		for _, id := range []string{old.ID, keep.ID} {
-			if _, err := s.AddEvent(ctx, &Event{CaseID: id, Kind: EventComment, Author: AuthorRequester, Body: "x", Source: SourceWeb,
+		for id, at := range map[string]time.Time{old.ID: old.Created.Add(24 * time.Hour), keep.ID: now} {
+			if _, err := s.AddEvent(ctx, &Event{CaseID: id, Created: at, Kind: EventComment, Author: AuthorRequester, Body: "x", Source: SourceWeb,
 				Attachments: []Attachment{{Name: "f.txt", ContentType: "text/plain", Data: []byte("f")}}}, []string{KindSupportMail}); err != nil {
 				t.Fatal(err)
 			}
@@ -471,6 +471,13 @@ func testStore(t *testing.T, open func(t *testing.T) Store) {
 			}
 		}
 		_ = s.CreateSignIn(ctx, &SignIn{Hash: "h-unused", Email: "old@example.se", Locale: "en", Created: now, Expires: now.Add(time.Hour)})
+		// Old, but still going: retention counts from the last change.
+		active := newCase("old but active", "")
+		active.Created = now.AddDate(0, 0, -500)
+		_, _, _ = s.CreateCase(ctx, active, nil)
+		if _, err := s.AddEvent(ctx, &Event{CaseID: active.ID, Kind: EventStatus, Author: AuthorSupport, Status: StatusHold, Source: SourceCLI}, nil); err != nil {
+			t.Fatal(err)
+		}
 		if n, err := s.DeleteCasesBefore(ctx, now.AddDate(0, 0, -365)); err != nil || n != 1 {
 			t.Fatalf("DeleteCasesBefore = %d, %v", n, err)
 		}
@@ -488,6 +495,9 @@ func testStore(t *testing.T, open func(t *testing.T) Store) {
 		}
 		if _, err := s.Session(ctx, "s-keep", now); err != nil {
 			t.Errorf("the session of an address with cases went: %v", err)
+		}
+		if _, err := s.Case(ctx, active.ID); err != nil {
+			t.Errorf("a case created long ago but changed lately was purged: %v", err)
 		}
 		if conv, _ := s.Conversation(ctx, keep.ID); len(conv) != 1 || len(conv[0].Attachments) != 1 {
 			t.Errorf("the kept case's conversation: %+v", conv)

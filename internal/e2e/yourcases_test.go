@@ -323,6 +323,18 @@ func TestYourCases(t *testing.T) {
 				if !strings.HasSuffix(follow, "?follow_up="+id) {
 					t.Errorf("the follow-up link: %q", follow)
 				}
+				if scripts {
+					// The case form takes the number along and says so; without
+					// JavaScript the handler reads it from the Referer.
+					tb.follow(t, ".cta a.button")
+					if got := js[string](t, tb, `document.querySelector('#case-form [name="follow_up"]').value`); got != id {
+						t.Errorf("the case form's follow_up is %q, want %s", got, id)
+					}
+					if note := js[string](t, tb, `(document.querySelector(".case-form__follow-up") || {}).textContent || ""`); !strings.Contains(note, id) {
+						t.Errorf("the case form does not say it follows up %s: %q", id, note)
+					}
+					tb.open(t, "/api/my/cases/"+id+"?locale="+locale)
+				}
 
 				// Sign out: back to the sign-in page, the session gone.
 				tb.follow(t, ".signout button")

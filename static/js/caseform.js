@@ -44,6 +44,18 @@
   var article = field('article');
   var from = queryParam('article');
   if (article && /^\/[^\/]/.test(from) && from.length <= 300) { article.value = from; }
+  // A follow-up of a closed case (its page links here with ?follow_up=):
+  // the case number goes along, and the reader is told.
+  var followUp = field('follow_up');
+  var followed = queryParam('follow_up');
+  if (followUp && /^[A-Za-z0-9-]{1,40}$/.test(followed)) {
+    followUp.value = followed;
+    var note = document.createElement('p');
+    note.className = 'case-form__follow-up';
+    note.textContent = d('follow-up').replace('%s', followed);
+    var intro = form.querySelector('.case-form__intro');
+    if (intro && intro.parentNode) { intro.parentNode.insertBefore(note, intro.nextSibling); }
+  }
   form.setAttribute('novalidate', '');
 
   function setError(name, msg) {

@@ -11,6 +11,9 @@ ALTER TABLE cases ADD COLUMN updated_at BIGINT NOT NULL DEFAULT 0;
 
 UPDATE cases SET updated_at = created_at;
 
+-- Retention counts from a case's last change (closing it, for a closed case).
+CREATE INDEX cases_updated ON cases (updated_at);
+
 ALTER TABLE cases ADD COLUMN ticket_id TEXT NOT NULL DEFAULT '';
 
 ALTER TABLE cases ADD COLUMN requester_id TEXT NOT NULL DEFAULT '';
