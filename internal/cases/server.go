@@ -145,7 +145,9 @@ func NewServer(cfg Config) (*Server, error) {
 	}
 	senders := cfg.Senders
 	if len(senders) == 0 {
-		senders = map[string]Sender{KindLog: LogSender{Logger: cfg.Logger, Store: s.store}}
+		// Log only (the preview): replies to the requester are logged too.
+		logged := LogSender{Logger: cfg.Logger, Store: s.store}
+		senders = map[string]Sender{KindLog: logged, KindNotify: logged}
 	}
 	for k := range senders {
 		if k != KindNotify {
