@@ -21,8 +21,12 @@ type syncBuffer struct {
 	b  bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
-func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // waitMatch waits for re in what the buffer holds and returns the match.
 func waitMatch(t *testing.T, b *syncBuffer, re *regexp.Regexp, what string) []string {
@@ -49,7 +53,9 @@ func TestServeOffersYourCases(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout, stderr syncBuffer
 	done := make(chan int)
-	go func() { done <- program.Run(ctx, []string{"serve", "--source", root, "--addr", "127.0.0.1:0"}, &stdout, &stderr) }()
+	go func() {
+		done <- program.Run(ctx, []string{"serve", "--source", root, "--addr", "127.0.0.1:0"}, &stdout, &stderr)
+	}()
 	defer func() {
 		cancel()
 		<-done
