@@ -142,7 +142,7 @@ func (c *pgCluster) stop() {
 }
 
 // newDatabase returns the URL of a fresh database in the cluster.
-func (c *pgCluster) newDatabase(t *testing.T) string {
+func (c *pgCluster) newDatabase(t testing.TB) string {
 	t.Helper()
 	c.once.Do(func() { c.err = c.start() })
 	if c.err != nil {
@@ -161,6 +161,23 @@ func (c *pgCluster) newDatabase(t *testing.T) string {
 		t.Fatalf("create database: %v", err)
 	}
 	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", c.port, name)
+}
+
+// openBenchStore opens a fresh store of the named kind for a benchmark.
+func openBenchStore(b *testing.B, kind string) Store {
+	b.Helper()
+	var s Store
+	var err error
+	if kind == "postgres" {
+		s, err = OpenPostgres(pg.newDatabase(b))
+	} else {
+		s, err = OpenSQLite(filepath.Join(b.TempDir(), "cases.db"))
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s
 }
 
 func openTestPostgres(t *testing.T) Store {
