@@ -132,6 +132,22 @@ func attachAll(msg *mail.Msg, files []Attachment) error {
 	return nil
 }
 
+// toSupport starts a message to the support address that a reply sends
+// to the requester.
+func (m *MailSender) toSupport(id string, c *Case) (*mail.Msg, error) {
+	msg, err := m.newMsg(id)
+	if err != nil {
+		return nil, err
+	}
+	if err := msg.To(m.Config.Support); err != nil {
+		return nil, Permanent(fmt.Errorf("support address %q: %w", m.Config.Support, err))
+	}
+	if err := msg.ReplyToFormat(c.Fields[caseform.Name], c.Fields[caseform.Email]); err != nil {
+		return nil, Permanent(fmt.Errorf("reply-to address: %w", err))
+	}
+	return msg, nil
+}
+
 // Send implements Sender.
 func (m *MailSender) Send(ctx context.Context, c *Case, job Job) error {
 	switch {
@@ -142,17 +158,11 @@ func (m *MailSender) Send(ctx context.Context, c *Case, job Job) error {
 	case job.EventID != 0:
 		return m.sendComment(ctx, c, job)
 	}
-	msg, err := m.newMsg(fmt.Sprintf("%s.%s", job.Kind, c.ID))
+	msg, err := m.toSupport(fmt.Sprintf("%s.%s", job.Kind, c.ID), c)
 	if err != nil {
 		return err
 	}
 	f := c.Fields
-	if err := msg.To(m.Config.Support); err != nil {
-		return Permanent(fmt.Errorf("support address %q: %w", m.Config.Support, err))
-	}
-	if err := msg.ReplyToFormat(f[caseform.Name], f[caseform.Email]); err != nil {
-		return Permanent(fmt.Errorf("reply-to address: %w", err))
-	}
 	msg.Subject(m.Messages.T(DefaultLocale, "cases.mail.support_subject", c.ID, f[caseform.Subject]))
 	msg.SetBodyString(mail.TypeTextPlain, caseText(m.Messages, c))
 	files, err := m.Store.Attachments(ctx, c.ID)
@@ -190,17 +200,11 @@ func (m *MailSender) sendComment(ctx context.Context, c *Case, job Job) error {
 	if err != nil {
 		return eventErr(err)
 	}
-	msg, err := m.newMsg(fmt.Sprintf("%s.%s.%d", job.Kind, c.ID, ev.ID))
+	msg, err := m.toSupport(fmt.Sprintf("%s.%s.%d", job.Kind, c.ID, ev.ID), c)
 	if err != nil {
 		return err
 	}
 	f := c.Fields
-	if err := msg.To(m.Config.Support); err != nil {
-		return Permanent(fmt.Errorf("support address %q: %w", m.Config.Support, err))
-	}
-	if err := msg.ReplyToFormat(f[caseform.Name], f[caseform.Email]); err != nil {
-		return Permanent(fmt.Errorf("reply-to address: %w", err))
-	}
 	thread := fmt.Sprintf("<%s.%s@%s>", KindSupportMail, c.ID, m.domain())
 	msg.SetGenHeader(mail.HeaderInReplyTo, thread)
 	msg.SetGenHeader(mail.HeaderReferences, thread)

@@ -123,30 +123,36 @@ func (s *Server) caseSummary(c *Case, locale string) caseJSON {
 		FollowUp: c.Fields[caseform.FollowUp]}
 }
 
-// visibleCase returns the case id if the session may see it; anything
-// else (no such case, another address's, spam) answers 404 as for a
-// case that does not exist, and ok is false.
-func (s *Server) visibleCase(w http.ResponseWriter, r *http.Request, sess *Session, id, notFound string) (*Case, bool) {
+// requesterCase returns the request's session and the case of its path
+// if the session may see it, answering the request itself otherwise (ok
+// false): no session as signedIn does, and a case that is not the
+// session's (none, another address's, spam) with 404 and the message
+// notFound, exactly as for a case that does not exist.
+func (s *Server) requesterCase(w http.ResponseWriter, r *http.Request, notFound string) (*Session, *Case, bool) {
+	id := r.PathValue("id")
+	next := ""
+	if r.Method == http.MethodGet {
+		next = s.cfg.BasePath + "/my/cases/" + id
+	}
+	sess, ok := s.signedIn(w, r, next)
+	if !ok {
+		return nil, nil, false
+	}
 	c, err := s.store.Case(r.Context(), id)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		s.log.Error("read case", "err", err)
 		s.fail(w, r, http.StatusServiceUnavailable, http.Header{"Retry-After": {"5"}}, msgServer)
-		return nil, false
+		return nil, nil, false
 	}
 	if err != nil || c.Spam || !strings.EqualFold(strings.TrimSpace(c.Fields[caseform.Email]), strings.TrimSpace(sess.Email)) {
 		s.fail(w, r, http.StatusNotFound, nil, notFound)
-		return nil, false
+		return nil, nil, false
 	}
-	return c, true
+	return sess, c, true
 }
 
 func (s *Server) getMyCase(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	sess, ok := s.signedIn(w, r, s.cfg.BasePath+"/my/cases/"+id)
-	if !ok {
-		return
-	}
-	c, ok := s.visibleCase(w, r, sess, id, msgNoCase)
+	sess, c, ok := s.requesterCase(w, r, msgNoCase)
 	if !ok {
 		return
 	}
@@ -227,24 +233,12 @@ func (s *Server) casePage(r *http.Request, c *Case, locale string, sess *Session
 }
 
 func (s *Server) postComment(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	sess, ok := s.signedIn(w, r, "")
-	if !ok {
+	sess, c, ok := s.requesterCase(w, r, msgNoCase)
+	if !ok || !s.allowed(w, r, s.comments, clientAddr(r, s.cfg.TrustedProxyHeader), msgCommentRateLimited) {
 		return
-	}
-	client := clientAddr(r, s.cfg.TrustedProxyHeader)
-	if !s.cfg.RateLimits.Off {
-		if ok, wait := s.comments.allow(client, time.Now()); !ok {
-			s.rateLimited(w, r, msgCommentRateLimited, wait)
-			return
-		}
 	}
 	sub, release, ok := s.readBody(w, r, false)
 	defer release()
-	if !ok {
-		return
-	}
-	c, ok := s.visibleCase(w, r, sess, id, msgNoCase)
 	if !ok {
 		return
 	}
@@ -330,12 +324,7 @@ func (s *Server) invalidComment(w http.ResponseWriter, r *http.Request, c *Case,
 
 // getFile serves a file of a case to its requester, as a download.
 func (s *Server) getFile(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	sess, ok := s.signedIn(w, r, s.cfg.BasePath+"/my/cases/"+id)
-	if !ok {
-		return
-	}
-	c, ok := s.visibleCase(w, r, sess, id, msgNoFile)
+	_, c, ok := s.requesterCase(w, r, msgNoFile)
 	if !ok {
 		return
 	}

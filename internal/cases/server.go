@@ -469,6 +469,19 @@ func (s *Server) rateLimited(w http.ResponseWriter, r *http.Request, key string,
 		key, s.waitText(locale, wait))
 }
 
+// allowed takes a token of lim for key, or answers 429 with the message
+// msg and reports false.
+func (s *Server) allowed(w http.ResponseWriter, r *http.Request, lim *limiter, key, msg string) bool {
+	if s.cfg.RateLimits.Off {
+		return true
+	}
+	if ok, wait := lim.allow(key, time.Now()); !ok {
+		s.rateLimited(w, r, msg, wait)
+		return false
+	}
+	return true
+}
+
 // waitText says how long to wait, roughly: "a moment", "a minute" or
 // "N minutes".
 func (s *Server) waitText(locale string, d time.Duration) string {
@@ -523,12 +536,8 @@ func articleFromReferer(ref string) string {
 
 func (s *Server) postCase(w http.ResponseWriter, r *http.Request) {
 	client := clientAddr(r, s.cfg.TrustedProxyHeader)
-	now := time.Now()
-	if !s.cfg.RateLimits.Off {
-		if ok, wait := s.cases.allow(client, now); !ok {
-			s.rateLimited(w, r, msgRateLimited, wait)
-			return
-		}
+	if !s.allowed(w, r, s.cases, client, msgRateLimited) {
+		return
 	}
 	sub, release, ok := s.readBody(w, r, false)
 	defer release()
@@ -559,11 +568,8 @@ func (s *Server) postCase(w http.ResponseWriter, r *http.Request) {
 		s.invalid(w, r, locale, values, errs)
 		return
 	}
-	if !s.cfg.RateLimits.Off && !spam {
-		if ok, wait := s.emails.allow(strings.ToLower(values[caseform.Email]), now); !ok {
-			s.rateLimited(w, r, msgRateLimitedEmail, wait)
-			return
-		}
+	if !spam && !s.allowed(w, r, s.emails, strings.ToLower(values[caseform.Email]), msgRateLimitedEmail) {
+		return
 	}
 	c := &Case{Fields: values, Locale: locale, Client: client, Spam: spam, Attachments: sub.files}
 	id, existed, err := s.store.CreateCase(r.Context(), c, s.kinds)
@@ -654,12 +660,8 @@ func validArticle(a string) bool {
 }
 
 func (s *Server) postFeedback(w http.ResponseWriter, r *http.Request) {
-	client := clientAddr(r, s.cfg.TrustedProxyHeader)
-	if !s.cfg.RateLimits.Off {
-		if ok, wait := s.votes.allow(client, time.Now()); !ok {
-			s.rateLimited(w, r, msgVoteRateLimited, wait)
-			return
-		}
+	if !s.allowed(w, r, s.votes, clientAddr(r, s.cfg.TrustedProxyHeader), msgVoteRateLimited) {
+		return
 	}
 	sub, release, ok := s.readBody(w, r, true)
 	defer release()

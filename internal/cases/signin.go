@@ -287,13 +287,8 @@ const (
 )
 
 func (s *Server) postSignIn(w http.ResponseWriter, r *http.Request) {
-	client := clientAddr(r, s.cfg.TrustedProxyHeader)
-	now := time.Now()
-	if !s.cfg.RateLimits.Off {
-		if ok, wait := s.signinIP.allow(client, now); !ok {
-			s.rateLimited(w, r, msgSignInRateLimited, wait)
-			return
-		}
+	if !s.allowed(w, r, s.signinIP, clientAddr(r, s.cfg.TrustedProxyHeader), msgSignInRateLimited) {
+		return
 	}
 	sub, release, ok := s.readBody(w, r, false)
 	defer release()
@@ -313,11 +308,8 @@ func (s *Server) postSignIn(w http.ResponseWriter, r *http.Request) {
 			Crumbs: []pageLink{{Text: s.msgs.T(locale, "cases.my.title"), URL: casesPage(locale), Current: true}}})
 		return
 	}
-	if !s.cfg.RateLimits.Off {
-		if ok, wait := s.signinEmail.allow(strings.ToLower(email), now); !ok {
-			s.rateLimited(w, r, msgSignInRateLimited, wait)
-			return
-		}
+	if !s.allowed(w, r, s.signinEmail, strings.ToLower(email), msgSignInRateLimited) {
+		return
 	}
 	next := sub.values["next"]
 	if next == "" {
