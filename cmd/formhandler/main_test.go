@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -135,5 +136,81 @@ func TestFlagsAfterArguments(t *testing.T) {
 	var out bytes.Buffer
 	if err := program.Exec(context.Background(), []string{"retry", "1", "--db", db}, &out, &out); err != nil || !strings.Contains(out.String(), "1 job") {
 		t.Errorf("retry 1 --db …: %v %s", err, out.String())
+	}
+}
+
+// TestCaseCommands: an operator without a ticketing system sets a status
+// and replies; the requester's page data and a queued reply mail follow.
+func TestCaseCommands(t *testing.T) {
+	db := seed(t, "needs an answer")
+	s, err := cases.OpenSQLite(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	_ = s.EachCase(context.Background(), false, func(c *cases.Case) error { id = c.ID; return nil })
+	s.Close()
+	reply := filepath.Join(t.TempDir(), "reply.txt")
+	if err := os.WriteFile(reply, []byte("Which invoice number?\r\n\r\nRegards, support\r\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) string {
+		t.Helper()
+		var out bytes.Buffer
+		if err := program.Exec(context.Background(), args, &out, &out); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out.String())
+		}
+		return out.String()
+	}
+	if out := run("case", "status", id, "open", "--db", db); !strings.Contains(out, "new → open") {
+		t.Errorf("case status: %s", out)
+	}
+	if out := run("case", "status", id, "OPEN", "--db", db); !strings.Contains(out, "already") {
+		t.Errorf("the same status again: %s", out)
+	}
+	if out := run("case", "reply", id, "--file", reply, "--status", "pending", "--author", "Eva", "--db", db); !strings.Contains(out, "(status pending)") || !strings.Contains(out, "a@example.se") {
+		t.Errorf("case reply: %s", out)
+	}
+	var shown struct {
+		Case         cases.Case
+		Conversation []cases.Event
+	}
+	if err := json.Unmarshal([]byte(run("case", "show", id, "--db", db, "--json")), &shown); err != nil {
+		t.Fatal(err)
+	}
+	if shown.Case.Status != cases.StatusPending || len(shown.Conversation) != 2 || shown.Conversation[1].Body != "Which invoice number?\n\nRegards, support" ||
+		shown.Conversation[1].AuthorName != "Eva" || shown.Conversation[1].Author != cases.AuthorSupport {
+		t.Errorf("case show: %+v", shown)
+	}
+	if out := run("case", "show", id, "--db", db); !strings.Contains(out, "status\tpending") && !strings.Contains(out, "pending") {
+		t.Errorf("case show as text: %s", out)
+	}
+	var out bytes.Buffer
+	_ = program.Exec(context.Background(), []string{"outbox", "--db", db, "--state", "pending", "--json"}, &out, &out)
+	var jobs []cases.Job
+	_ = json.Unmarshal(out.Bytes(), &jobs)
+	found := false
+	for _, j := range jobs {
+		found = found || j.Kind == cases.KindNotify && j.EventID == shown.Conversation[1].ID
+	}
+	if !found {
+		t.Errorf("no reply mail queued: %s", out.String())
+	}
+	for _, args := range [][]string{
+		{"case"}, {"case", "frobnicate"}, {"case", "status", id, "--db", db}, {"case", "status", id, "resolved", "--db", db},
+		{"case", "reply", id, "--db", db}, {"case", "reply", id, "--file", reply, "--status", "done", "--db", db}, {"case", "show", "--db", db},
+	} {
+		var out bytes.Buffer
+		if err := program.Exec(context.Background(), args, &out, &out); !cli.IsUsage(err) {
+			t.Errorf("%v: err = %v, want a usage error", args, err)
+		}
+	}
+	empty := filepath.Join(t.TempDir(), "empty.txt")
+	_ = os.WriteFile(empty, []byte(" \n"), 0o644)
+	for _, args := range [][]string{{"case", "show", "HC-NOPE", "--db", db}, {"case", "reply", id, "--file", empty, "--db", db}} {
+		var out bytes.Buffer
+		if err := program.Exec(context.Background(), args, &out, &out); err == nil || cli.IsUsage(err) {
+			t.Errorf("%v: err = %v, want a plain failure", args, err)
+		}
 	}
 }

@@ -232,6 +232,16 @@ func TestMigrateUpgradeFromBeforeMigrations(t *testing.T) {
 			if err != nil || c.Fields[caseform.Subject] != "Gammalt ärende" || c.Locale != "sv" || len(c.Attachments) != 1 {
 				t.Fatalf("old case after upgrade: %+v, %v", c, err)
 			}
+			// The requester's pages find it: status new, updated when made.
+			if c.Status != StatusNew || !c.Updated.Equal(c.Created) || c.TicketID != "" {
+				t.Errorf("old case's status %q, updated %v (created %v), ticket %q", c.Status, c.Updated, c.Created, c.TicketID)
+			}
+			if mine, err := s.CasesOf(ctx, "ASA@example.se", nil); err != nil || len(mine) != 1 || mine[0].ID != c.ID {
+				t.Errorf("the old case in its requester's list: %+v, %v", mine, err)
+			}
+			if _, err := s.AddEvent(ctx, &Event{CaseID: c.ID, Kind: EventComment, Author: AuthorRequester, Body: "Fortfarande?", Source: SourceWeb}, nil); err != nil {
+				t.Errorf("a comment on the old case: %v", err)
+			}
 			files, err := s.Attachments(ctx, c.ID)
 			if err != nil || len(files) != 1 || string(files[0].Data) != "\x89PNG" || files[0].Name != "skärm.png" {
 				t.Errorf("old attachment: %+v, %v", files, err)

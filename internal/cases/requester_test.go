@@ -556,3 +556,18 @@ func TestFollowUp(t *testing.T) {
 		t.Errorf("a follow-up of another requester's case kept its number: %+v", c.Fields)
 	}
 }
+
+// TestRouteOf: /metrics labels name routes, never a case number, token or
+// file number (which would leak them and grow the label set forever).
+func TestRouteOf(t *testing.T) {
+	for p, want := range map[string]string{
+		"/cases": "/cases", "/cases/HC-1": "/cases/{id}", "/signin": "/signin", "/signin/sent": "/signin/sent",
+		"/signin/AbC_-" + strings.Repeat("x", 38): "/signin/{token}", "/my/cases": "/my/cases", "/my/cases/HC-1": "/my/cases/{id}",
+		"/my/cases/HC-1/comments": "/my/cases/{id}/comments", "/my/cases/HC-1/files/3": "/my/cases/{id}/files/{n}",
+		"/my/cases/HC-1/x/y/z": "other", "/hooks/zendesk": "/hooks/zendesk", "/hooks/generic": "/hooks/generic", "/secret-probe": "other",
+	} {
+		if got := routeOf(p); got != want {
+			t.Errorf("routeOf(%q) = %q, want %q", p, got, want)
+		}
+	}
+}

@@ -171,6 +171,13 @@ func TestYourCases(t *testing.T) {
 						axeCheck(t, tb, where)
 					}
 				}
+				// At 320 CSS pixels too: one column, no sideways scrolling.
+				narrow := func(where string) {
+					tb.setScreen(t, 320, 800)
+					defer tb.setScreen(t, 1280, 1024)
+					checkReflow(t, tb)
+					audit(where + " (320 px)")
+				}
 				audit("/" + locale + "/cases/")
 				if scripts {
 					// An address that cannot be one is caught in the page.
@@ -235,6 +242,7 @@ func TestYourCases(t *testing.T) {
 					t.Errorf("the list's row %q lacks the case", row)
 				}
 				audit("the list of cases")
+				narrow("the list of cases")
 
 				tb.follow(t, ".my-cases__table tbody a")
 				if p := tb.path(t); !strings.HasPrefix(p, "/api/my/cases/"+id) {
@@ -247,6 +255,7 @@ func TestYourCases(t *testing.T) {
 					t.Errorf("the description shows as %q", got)
 				}
 				audit("the case page")
+				narrow("the case page")
 
 				if scripts {
 					mark := tb.mark()
