@@ -61,15 +61,17 @@ type frame struct {
 }
 
 // parseFrame turns a site page into a frame. The page must have one
-// <main> element.
-func parseFrame(src []byte) (*frame, error) {
+// <main> element. Links to the sign-in page itself ("Your cases" in the
+// header) go to list instead, the signed-in reader's list of cases.
+func parseFrame(src []byte, list string) (*frame, error) {
 	doc, err := html.Parse(bytes.NewReader(src))
 	if err != nil {
 		return nil, fmt.Errorf("parse the frame page: %w", err)
 	}
 	f := &frame{sum: sha256.Sum256(src)}
 	var main, title *html.Node
-	var drop []*html.Node
+	var drop, links []*html.Node
+	casesURL := ""
 	for n := range doc.Descendants() {
 		if n.Type != html.ElementNode {
 			continue
@@ -87,13 +89,21 @@ func parseFrame(src []byte) (*frame, error) {
 			drop = append(drop, n)
 		case n.DataAtom == atom.A && hasClass(n, "lang-link") && attr(n, "hreflang") != "":
 			setAttr(n, "href", langMark+attr(n, "hreflang"))
+		case n.DataAtom == atom.A && main == nil:
+			links = append(links, n)
 		}
 		if hasAttr(n, "data-cases-frame") {
 			f.Home, f.HomeTitle, f.CaseFormURL = attr(n, "data-home-url"), attr(n, "data-home-title"), attr(n, "data-case-form-url")
+			casesURL = attr(n, "data-cases-url")
 		}
 	}
 	if main == nil {
 		return nil, errors.New("the frame page has no <main> element")
+	}
+	for _, a := range links {
+		if casesURL != "" && list != "" && attr(a, "href") == casesURL {
+			setAttr(a, "href", list)
+		}
 	}
 	for _, n := range drop {
 		n.Parent.RemoveChild(n)
@@ -224,8 +234,9 @@ var fallbackFrame = template.Must(template.New("frame").Parse(`<!DOCTYPE html>
 // the meantime); frames from a FrameFunc are asked for on every page and
 // parsed again only when they change.
 type frames struct {
-	siteURL string
-	fn      FrameFunc
+	siteURL  string
+	basePath string
+	fn       FrameFunc
 	ttl     time.Duration
 	client  *http.Client
 	msgs    Messages
@@ -244,11 +255,11 @@ type cachedFrame struct {
 	etag    string
 }
 
-func newFrames(siteURL string, fn FrameFunc, ttl time.Duration, msgs Messages, log *slog.Logger) *frames {
+func newFrames(siteURL, basePath string, fn FrameFunc, ttl time.Duration, msgs Messages, log *slog.Logger) *frames {
 	if ttl <= 0 {
 		ttl = 5 * time.Minute
 	}
-	return &frames{siteURL: strings.TrimRight(siteURL, "/"), fn: fn, ttl: ttl, msgs: msgs, log: log,
+	return &frames{siteURL: strings.TrimRight(siteURL, "/"), basePath: basePath, fn: fn, ttl: ttl, msgs: msgs, log: log,
 		client: &http.Client{Timeout: 5 * time.Second},
 		cache:  map[string]*cachedFrame{}, plain: map[string]*frame{}, warned: map[string]time.Time{}, pending: map[string]bool{}}
 }
@@ -301,7 +312,7 @@ func (fs *frames) parsed(locale string, src []byte, etag string) (*frame, error)
 		fs.mu.Unlock()
 		return c.f, nil
 	}
-	f, err := parseFrame(src)
+	f, err := parseFrame(src, fs.basePath+"/my/cases?locale="+locale)
 	if err != nil {
 		return nil, err
 	}
@@ -384,7 +395,7 @@ func (fs *frames) plainFrame(locale string) *frame {
 	if err := fallbackFrame.Execute(&b, map[string]string{"Locale": locale, "Home": fs.msgs.T(locale, "cases.done.back")}); err != nil {
 		panic(err) // a constant template over two strings
 	}
-	f, err := parseFrame(b.Bytes())
+	f, err := parseFrame(b.Bytes(), "")
 	if err != nil {
 		panic(err)
 	}

@@ -13,7 +13,7 @@ import (
 
 func TestParseFrame(t *testing.T) {
 	src, _ := testFrame(context.Background(), "en")
-	f, err := parseFrame(src)
+	f, err := parseFrame([]byte(strings.Replace(string(src), "<nav><ul>", `<nav><ul><li><a href=/en/cases/ aria-current=page>Your cases</a>`, 1)), "/api/my/cases?locale=en")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,6 +31,7 @@ func TestParseFrame(t *testing.T) {
 		`href="/api/my/cases?locale=sv&amp;x=&#34;y&#34;"`,
 		`<link rel="stylesheet" href="/assets/app.12345678.css"/>`,
 		`<footer class="site-footer">© Acme</footer>`,
+		`<a aria-current="page" href="/api/my/cases?locale=en">Your cases</a>`,
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("framed page lacks %s:\n%s", want, out)
@@ -41,7 +42,7 @@ func TestParseFrame(t *testing.T) {
 			t.Errorf("framed page keeps %q:\n%s", gone, out)
 		}
 	}
-	if _, err := parseFrame([]byte(`<!doctype html><title>x</title><p>no main`)); err == nil {
+	if _, err := parseFrame([]byte(`<!doctype html><title>x</title><p>no main`), ""); err == nil {
 		t.Error("a page without <main> made a frame")
 	}
 }
@@ -73,7 +74,7 @@ func TestFramesFromSite(t *testing.T) {
 	}))
 	defer site.Close()
 	msgs, _ := LoadMessages()
-	fs := newFrames(site.URL+"/", nil, 50*time.Millisecond, msgs, slog.New(slog.DiscardHandler))
+	fs := newFrames(site.URL+"/", "/api", nil, 50*time.Millisecond, msgs, slog.New(slog.DiscardHandler))
 	ctx := context.Background()
 	if f := fs.get(ctx, "sv"); f.HomeTitle != "Acme Help" {
 		t.Fatalf("the site's frame was not used: %+v", f)

@@ -179,7 +179,7 @@ func NewServer(cfg Config) (*Server, error) {
 	if s.zone == nil {
 		s.zone = time.UTC
 	}
-	s.frames = newFrames(cfg.SiteURL, cfg.Frames, cfg.FrameTTL, msgs, cfg.Logger)
+	s.frames = newFrames(cfg.SiteURL, cfg.BasePath, cfg.Frames, cfg.FrameTTL, msgs, cfg.Logger)
 	s.signins = newSigninQueue(s)
 
 	cop := http.NewCrossOriginProtection()
