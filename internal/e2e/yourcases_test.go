@@ -354,6 +354,24 @@ func TestYourCases(t *testing.T) {
 				if p := tb.path(t); p != "/"+locale+"/cases/" {
 					t.Errorf("the list after signing out is at %s, want the sign-in page", p)
 				}
+
+				// A link to the case (as in the reply mail) when not signed
+				// in: sign in, and the mailed link comes back to the case
+				// (the sign-in page's address, ?next=, rides on the Referer).
+				tb.open(t, "/api/my/cases/"+id+"?locale="+locale)
+				if p := tb.path(t); !strings.HasPrefix(p, "/"+locale+"/cases/?next=") {
+					t.Fatalf("the case without a session is at %s", p)
+				}
+				before = len(cs.smtp.Mails())
+				tb.do(t, chromedp.SendKeys(chromedp.CSS("#signin-email"), email))
+				tb.follow(t, "#signin-form .case-form__submit")
+				m = cs.smtp.WaitForAfter(t, before, "with the second link", func(m casestest.Mail) bool {
+					return m.To[0] == email && mailedLink.MatchString(m.Text())
+				})
+				tb.open(t, strings.TrimPrefix(mailedLink.FindString(m.Text()), cs.srv.URL))
+				if p := tb.path(t); !strings.HasPrefix(p, "/api/my/cases/"+id) {
+					t.Errorf("signing in from the case's link ended at %s, want the case", p)
+				}
 				tb.checkClean(t)
 			})
 		}
