@@ -237,10 +237,10 @@ type frames struct {
 	siteURL  string
 	basePath string
 	fn       FrameFunc
-	ttl     time.Duration
-	client  *http.Client
-	msgs    Messages
-	log     *slog.Logger
+	ttl      time.Duration
+	client   *http.Client
+	msgs     Messages
+	log      *slog.Logger
 
 	mu      sync.Mutex
 	cache   map[string]*cachedFrame
