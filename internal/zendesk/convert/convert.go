@@ -632,7 +632,7 @@ func (c *converter) convertBody(p *page) error {
 			return false
 		},
 	}
-	md, err := b.convert(a.Body)
+	md, err := b.convertOrFlatten(a.Body)
 	if err != nil {
 		return err
 	}
