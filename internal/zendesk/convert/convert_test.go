@@ -176,15 +176,15 @@ func TestConvertBuilds(t *testing.T) {
 		t.Errorf("reset-password translations: %+v", en)
 	}
 	want := map[string]string{
-		"/hc/en-us/articles/400001":         "/en/articles/how-do-i-reset-my-password/",
-		"/hc/articles/400001":               "/en/articles/how-do-i-reset-my-password/",
-		"/hc/sv/articles/400002":            "/sv/articles/logga-in-med-enkel-inloggning-sso/",
-		"/hc/en-us/sections/300002":         "/en/sections/signing-in/",
-		"/hc/sv/sections/300002-*":          "/sv/sections/logga-in/",
-		"/hc/en-us/categories/200002":       "/en/categories/invoices/",
-		"/hc/sv/categories/200002-*":        "/sv/categories/fakturor/",
-		"/hc":                               "/en/",
-		"/hc/sv":                            "/sv/",
+		"/hc/en-us/articles/400001":   "/en/articles/how-do-i-reset-my-password/",
+		"/hc/articles/400001":         "/en/articles/how-do-i-reset-my-password/",
+		"/hc/sv/articles/400002":      "/sv/articles/logga-in-med-enkel-inloggning-sso/",
+		"/hc/en-us/sections/300002":   "/en/sections/signing-in/",
+		"/hc/sv/sections/300002-*":    "/sv/sections/logga-in/",
+		"/hc/en-us/categories/200002": "/en/categories/invoices/",
+		"/hc/sv/categories/200002-*":  "/sv/categories/fakturor/",
+		"/hc":                         "/en/",
+		"/hc/sv":                      "/sv/",
 	}
 	got := map[string]string{}
 	for _, a := range res.Site.Aliases {
