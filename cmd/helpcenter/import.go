@@ -147,7 +147,7 @@ func fetchZendesk(ctx context.Context, rawURL, email, tokenEnv, out, locales str
 		verb = "finished the fetch of"
 	}
 	fmt.Fprintf(stdout, "%s %d articles, %d sections and %d categories in %d locales (%s), %d files (%d downloaded, %s) into %s in %v: %d requests",
-		verb, articles, sections, categories, len(res.Locales), strings.Join(res.Locales, ", "), res.Files, res.Downloaded, byteSize(res.Bytes), out, res.Took.Round(time.Second), res.Requests)
+		verb, articles, sections, categories, len(res.Locales), strings.Join(res.Locales, ", "), res.Files, res.Downloaded, zendesk.SizeText(res.Bytes), out, res.Took.Round(time.Second), res.Requests)
 	if res.RateLimited > 0 {
 		fmt.Fprintf(stdout, ", %d waits for Zendesk's rate limit", res.RateLimited)
 	}
@@ -225,16 +225,4 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-func byteSize(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%d KB", n>>10)
-	}
-	return fmt.Sprintf("%d B", n)
 }

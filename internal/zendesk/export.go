@@ -61,31 +61,10 @@ func ReadExport(dir string) (*Export, error) {
 	var mu sync.Mutex
 	var jobs []func() error
 	for _, l := range locales {
-		var cats []*Category
-		var secs []*Section
-		var arts []*Article
 		jobs = append(jobs,
-			func() error {
-				err := readList(filepath.Join(dir, l, "categories"), "categories", func(c *Category) int64 { return c.ID }, func(c *Category) { cats = append(cats, c) })
-				mu.Lock()
-				e.Categories[l] = cats
-				mu.Unlock()
-				return err
-			},
-			func() error {
-				err := readList(filepath.Join(dir, l, "sections"), "sections", func(s *Section) int64 { return s.ID }, func(s *Section) { secs = append(secs, s) })
-				mu.Lock()
-				e.Sections[l] = secs
-				mu.Unlock()
-				return err
-			},
-			func() error {
-				err := readList(filepath.Join(dir, l, "articles"), "articles", func(a *Article) int64 { return a.ID }, func(a *Article) { arts = append(arts, a) })
-				mu.Lock()
-				e.Articles[l] = arts
-				mu.Unlock()
-				return err
-			})
+			listJob(&mu, filepath.Join(dir, l, "categories"), "categories", func(c *Category) int64 { return c.ID }, func(v []*Category) { e.Categories[l] = v }),
+			listJob(&mu, filepath.Join(dir, l, "sections"), "sections", func(s *Section) int64 { return s.ID }, func(v []*Section) { e.Sections[l] = v }),
+			listJob(&mu, filepath.Join(dir, l, "articles"), "articles", func(a *Article) int64 { return a.ID }, func(v []*Article) { e.Articles[l] = v }))
 	}
 	entries, err := os.ReadDir(filepath.Join(dir, "articles"))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -96,14 +75,7 @@ func ReadExport(dir string) (*Export, error) {
 		if err != nil || !ent.IsDir() {
 			continue
 		}
-		jobs = append(jobs, func() error {
-			var list []*Attachment
-			err := readList(filepath.Join(dir, "articles", ent.Name(), "attachments"), "article_attachments", func(a *Attachment) int64 { return a.ID }, func(a *Attachment) { list = append(list, a) })
-			mu.Lock()
-			e.Attachments[id] = list
-			mu.Unlock()
-			return err
-		})
+		jobs = append(jobs, listJob(&mu, filepath.Join(dir, "articles", ent.Name(), "attachments"), "article_attachments", func(a *Attachment) int64 { return a.ID }, func(v []*Attachment) { e.Attachments[id] = v }))
 	}
 	errs := make([]error, len(jobs))
 	next := make(chan int, len(jobs))
@@ -126,6 +98,18 @@ func ReadExport(dir string) (*Export, error) {
 		return nil, err
 	}
 	return e, nil
+}
+
+// listJob reads one list (readList) and hands its items to set under mu.
+func listJob[T any](mu *sync.Mutex, dir, key string, id func(*T) int64, set func([]*T)) func() error {
+	return func() error {
+		var items []*T
+		err := readList(dir, key, id, func(v *T) { items = append(items, v) })
+		mu.Lock()
+		set(items)
+		mu.Unlock()
+		return err
+	}
 }
 
 // readList reads dir/page-1.json … in order, adding each item under key
