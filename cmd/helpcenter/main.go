@@ -4,6 +4,7 @@
 //	helpcenter serve   preview with live reload
 //	helpcenter check   validate everything without writing
 //	helpcenter new     create an article from a template
+//	helpcenter import  move a help center in from Zendesk Guide
 package main
 
 import "github.com/inexchange/helpcenter/internal/cli"
@@ -16,6 +17,7 @@ Usage:
   helpcenter check [flags]          report every content error without writing output
   helpcenter new <locale>/<category>/<section>/<slug> [--title T] [--layout L]
                                     create an article from a template
+  helpcenter import zendesk [flags] fetch a Zendesk Guide help center, then convert it
 
 Common flags:
   --source DIR      site root holding content/, layouts/, static/ (default .)
@@ -35,5 +37,5 @@ func main() { program.Main() }
 var program = &cli.Program{
 	Name:     "helpcenter",
 	Usage:    usage,
-	Commands: []cli.Command{buildCommand, checkCommand, newCommand, serveCommand},
+	Commands: []cli.Command{buildCommand, checkCommand, newCommand, serveCommand, importCommand},
 }

@@ -170,6 +170,13 @@ func (c *client) get(ctx context.Context, ref string, read func(*http.Response) 
 			se := &StatusError{URL: redact(u), Status: resp.StatusCode, Body: snippet(resp)}
 			return se
 		default:
+			// The last request of the account's minute: wait for the next
+			// one instead of asking for 429s.
+			if rem := resp.Header.Get("X-Rate-Limit-Remaining"); rem == "0" {
+				if reset, err := strconv.Atoi(strings.TrimSpace(resp.Header.Get("Ratelimit-Reset"))); err == nil && reset > 0 && reset <= 3600 {
+					c.pause(time.Duration(reset) * time.Second)
+				}
+			}
 			rerr := read(resp)
 			cerr := resp.Body.Close()
 			if rerr == nil && cerr == nil {

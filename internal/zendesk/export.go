@@ -7,9 +7,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Export is a fetched help center read back from its folder.
@@ -55,16 +57,14 @@ func ReadExport(dir string) (*Export, error) {
 		locales = st.Locales
 	}
 	e.Locales.Locales = locales
+	// The lists are independent: read them on every core.
+	var mu sync.Mutex
+	var jobs []func() error
 	for _, l := range locales {
-		if err := readList(filepath.Join(dir, l, "categories"), "categories", func(c *Category) int64 { return c.ID }, func(c *Category) { e.Categories[l] = append(e.Categories[l], c) }); err != nil {
-			return nil, err
-		}
-		if err := readList(filepath.Join(dir, l, "sections"), "sections", func(s *Section) int64 { return s.ID }, func(s *Section) { e.Sections[l] = append(e.Sections[l], s) }); err != nil {
-			return nil, err
-		}
-		if err := readList(filepath.Join(dir, l, "articles"), "articles", func(a *Article) int64 { return a.ID }, func(a *Article) { e.Articles[l] = append(e.Articles[l], a) }); err != nil {
-			return nil, err
-		}
+		jobs = append(jobs,
+			listJob(&mu, filepath.Join(dir, l, "categories"), "categories", func(c *Category) int64 { return c.ID }, func(v []*Category) { e.Categories[l] = v }),
+			listJob(&mu, filepath.Join(dir, l, "sections"), "sections", func(s *Section) int64 { return s.ID }, func(v []*Section) { e.Sections[l] = v }),
+			listJob(&mu, filepath.Join(dir, l, "articles"), "articles", func(a *Article) int64 { return a.ID }, func(v []*Article) { e.Articles[l] = v }))
 	}
 	entries, err := os.ReadDir(filepath.Join(dir, "articles"))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -75,11 +75,41 @@ func ReadExport(dir string) (*Export, error) {
 		if err != nil || !ent.IsDir() {
 			continue
 		}
-		if err := readList(filepath.Join(dir, "articles", ent.Name(), "attachments"), "article_attachments", func(a *Attachment) int64 { return a.ID }, func(a *Attachment) { e.Attachments[id] = append(e.Attachments[id], a) }); err != nil {
-			return nil, err
-		}
+		jobs = append(jobs, listJob(&mu, filepath.Join(dir, "articles", ent.Name(), "attachments"), "article_attachments", func(a *Attachment) int64 { return a.ID }, func(v []*Attachment) { e.Attachments[id] = v }))
+	}
+	errs := make([]error, len(jobs))
+	next := make(chan int, len(jobs))
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0)*2; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				errs[i] = jobs[i]()
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return e, nil
+}
+
+// listJob reads one list (readList) and hands its items to set under mu.
+func listJob[T any](mu *sync.Mutex, dir, key string, id func(*T) int64, set func([]*T)) func() error {
+	return func() error {
+		var items []*T
+		err := readList(dir, key, id, func(v *T) { items = append(items, v) })
+		mu.Lock()
+		set(items)
+		mu.Unlock()
+		return err
+	}
 }
 
 // readList reads dir/page-1.json … in order, adding each item under key

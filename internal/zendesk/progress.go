@@ -121,7 +121,7 @@ func (p *progress) line() string {
 	if p.phaseName != "lists" {
 		s := fmt.Sprintf("%s %s/%s", p.phaseName, thousands(p.phaseDone), thousands(p.phaseAll))
 		if p.phaseName == "files" && p.bytesDone > 0 {
-			s += fmt.Sprintf(" (%s)", sizeText(p.bytesDone))
+			s += fmt.Sprintf(" (%s)", SizeText(p.bytesDone))
 		}
 		parts = append(parts, s)
 	}
@@ -180,7 +180,8 @@ func thousands(n int) string {
 	return s
 }
 
-func sizeText(n int64) string {
+// SizeText writes a number of bytes for people: "52.3 MB", "340 KB".
+func SizeText(n int64) string {
 	switch {
 	case n >= 1<<30:
 		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))

@@ -83,8 +83,11 @@ func ParseRef(raw, base string, hosts []string) Ref {
 		return r
 	}
 	if m := editorPath.FindStringSubmatch(u.Path); m != nil {
-		r.Kind, r.Locale = RefArticle, NormalizeLocale(m[2])
-		r.ID, _ = strconv.ParseInt(m[1], 10, 64)
+		id, err := strconv.ParseInt(m[1], 10, 64)
+		if err != nil || id <= 0 {
+			return r
+		}
+		r.Kind, r.Locale, r.ID = RefArticle, NormalizeLocale(m[2]), id
 		// Readers cannot open the editor: the public page stands for it.
 		public := "/hc/articles/" + m[1]
 		if r.Locale != "" {
@@ -105,7 +108,12 @@ func ParseRef(raw, base string, hosts []string) Ref {
 		r.Kind = RefHome
 		return r
 	}
-	r.ID, _ = strconv.ParseInt(m[3], 10, 64)
+	id, err := strconv.ParseInt(m[3], 10, 64)
+	if err != nil || id <= 0 {
+		r.Locale = ""
+		return r // no page of Zendesk's has it
+	}
+	r.ID = id
 	r.Kind = map[string]RefKind{"articles": RefArticle, "sections": RefSection, "categories": RefCategory}[m[2]]
 	return r
 }

@@ -31,11 +31,9 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/inexchange/helpcenter/internal/content"
 	"github.com/inexchange/helpcenter/internal/zendesk"
@@ -146,7 +144,8 @@ type converter struct {
 	out        map[string][]byte
 	copies     map[string]string // content-relative path -> export file
 	used       map[string]bool   // "<zendesk locale>/s<id>", "…/c<id>": has articles
-	manifest   Manifest          // the last import's, if any
+	missing    map[int64]zendesk.MissingFile
+	manifest   Manifest // the last import's, if any
 }
 
 // Run converts opts.From into opts.Site's content/ and reports what it
@@ -164,6 +163,7 @@ func Run(opts Options) (*Report, error) {
 	if exp.State != nil {
 		c.base = exp.State.URL
 	}
+	c.missing = exp.Missing()
 	if b, err := os.ReadFile(filepath.Join(opts.Site, content.Dir, ManifestFile)); err == nil {
 		_ = json.Unmarshal(b, &c.manifest)
 	}
@@ -589,22 +589,7 @@ func (c *converter) bodies() error {
 		}
 	}
 	errs := make([]error, len(pages))
-	var wg sync.WaitGroup
-	next := make(chan int, len(pages))
-	for i := range pages {
-		next <- i
-	}
-	close(next)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				errs[i] = c.convertBody(pages[i])
-			}
-		}()
-	}
-	wg.Wait()
+	parallel(len(pages), func(i int) { errs[i] = c.convertBody(pages[i]) })
 	for i, err := range errs {
 		if err != nil {
 			return fmt.Errorf("%s: %w", pages[i].oldURL, err)
@@ -632,7 +617,7 @@ func (c *converter) convertBody(p *page) error {
 			return false
 		},
 	}
-	md, err := b.convert(a.Body)
+	md, err := b.convertOrFlatten(a.Body)
 	if err != nil {
 		return err
 	}
@@ -656,7 +641,7 @@ func (c *converter) convertBody(p *page) error {
 		md = sb.String()
 		b.headings = append(b.headings, heading{text: word(p.locale.site, "attachments")})
 	}
-	missing := c.exp.Missing()
+	missing := c.missing
 	for _, u := range zendesk.BodyFileURLs(a.Body) {
 		if l := c.exp.AttachmentFile(u); byLocal[l] == "" {
 			ref, _ := zendesk.ParseAttachment(u)

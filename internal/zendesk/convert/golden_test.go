@@ -134,3 +134,26 @@ func diff(want, got string) string {
 	}
 	return ""
 }
+
+// TestDeeplyNestedBody: a body nested deeper than the HTML parser allows
+// (512 open elements) is converted without its wrappers, or as text,
+// never dropped.
+func TestDeeplyNestedBody(t *testing.T) {
+	for name, tt := range map[string]struct {
+		src, want, note string
+	}{
+		"wrappers": {strings.Repeat("<div><span>", 400) + "<p>Deep <strong>text</strong></p>" + strings.Repeat("</span></div>", 400), "Deep **text**", "wrappers were dropped"},
+		"blocks":   {strings.Repeat("<blockquote>", 600) + "Deep<br>text" + strings.Repeat("</blockquote>", 600), "Deep\n\ntext", "only its text was imported"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			b := &body{file: func(string) string { return "" }, ref: func(raw string) zendesk.Ref { return zendesk.ParseRef(raw, "https://acme.zendesk.com", nil) }}
+			md, err := b.convertOrFlatten(tt.src)
+			if err != nil || !strings.Contains(md, tt.want) {
+				t.Fatalf("got %q, %v; want %q", md, err, tt.want)
+			}
+			if len(b.notes) != 1 || !strings.Contains(b.notes[0].msg, tt.note) {
+				t.Errorf("notes %+v", b.notes)
+			}
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/url"
+	"path"
 	"regexp"
 	"slices"
 	"sort"
@@ -21,6 +22,7 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
+	"github.com/inexchange/helpcenter/internal/markdown"
 	"github.com/inexchange/helpcenter/internal/zendesk"
 )
 
@@ -82,21 +84,81 @@ func (b *body) actionf(format string, args ...any) {
 }
 
 const (
-	rawAttr  = "data-zd-raw"
-	linkTok  = "zdlink-"
-	tokEnd   = "-z"
-	callTok  = "ZDCALLOUT-"
-	headSkip = "data-zd-noheading"
+	rawAttr = "data-zd-raw"
+	linkTok = "zdlink-"
+	tokEnd  = "-z"
+	callTok = "ZDCALLOUT-"
+	// decorativeTok stands in for an empty alt text until the Markdown
+	// is written, where the image gets the site's {.decorative} marker.
+	decorativeTok = "ZDDECORATIVE"
+	headSkip      = "data-zd-noheading"
 )
 
 var tokenRe = regexp.MustCompile(linkTok + `([0-9]+)` + tokEnd)
+
+// convertOrFlatten converts src; a body the HTML parser gives up on
+// (nesting deeper than it allows) is converted without its wrappers, else
+// as plain text, and the report says so.
+func (b *body) convertOrFlatten(src string) (string, error) {
+	md, err := b.convert(src)
+	if err == nil {
+		return md, nil
+	}
+	if md, err = b.convert(flatten(src, false)); err == nil {
+		b.notef("the body nests its markup too deeply for an HTML parser: its <div> and <span> wrappers were dropped before converting it")
+		return md, nil
+	}
+	if md, err = b.convert(flatten(src, true)); err == nil {
+		b.actionf("the body nests its markup too deeply for an HTML parser: only its text was imported; restore its formatting from the old page")
+		return md, nil
+	}
+	return "", err
+}
+
+// flatten rewrites a body whose elements nest too deeply to parse: the
+// wrappers that carry no meaning (div, span, font, section) go, and with
+// textOnly every tag but paragraph breaks.
+func flatten(src string, textOnly bool) string {
+	var b strings.Builder
+	if textOnly {
+		b.WriteString("<p>")
+	}
+	z := html.NewTokenizer(strings.NewReader(src))
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			if textOnly {
+				b.WriteString("</p>")
+			}
+			return b.String()
+		case html.TextToken:
+			b.WriteString(html.EscapeString(string(z.Text())))
+		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
+			name, _ := z.TagName()
+			switch a := atom.Lookup(name); {
+			case a == atom.Div || a == atom.Span || a == atom.Font || a == atom.Section || a == atom.Article:
+			case textOnly && (a == atom.P || a == atom.Br || a == atom.Li || isHeadingAtom(a)):
+				if tt != html.StartTagToken || a == atom.Br {
+					b.WriteString("</p><p>")
+				}
+			case !textOnly:
+				b.Write(z.Raw())
+			}
+		}
+	}
+}
+
+func isHeadingAtom(a atom.Atom) bool {
+	return a == atom.H1 || a == atom.H2 || a == atom.H3 || a == atom.H4 || a == atom.H5 || a == atom.H6
+}
 
 // convert turns an HTML body into Markdown with link tokens.
 func (b *body) convert(src string) (string, error) {
 	b.anchors = map[string]int{}
 	b.counts = map[string]int{}
 	ctx := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
-	nodes, err := html.ParseFragment(strings.NewReader(src), ctx)
+	nodes, err := html.ParseFragment(strings.NewReader(strings.ToValidUTF8(src, "\uFFFD")), ctx)
 	if err != nil {
 		return "", err
 	}
@@ -114,6 +176,7 @@ func (b *body) convert(src string) (string, error) {
 		v := calloutRe.FindStringSubmatch(m)[1]
 		return "> [!" + v + "]\n"
 	})
+	md = decorativeRe.ReplaceAllString(md, "![]($1)"+markdown.Decorative)
 	md = strings.ReplaceAll(md, "\u00a0", " ")
 	md = trailingSpace.ReplaceAllString(md, "")
 	md = strings.TrimSpace(md)
@@ -137,6 +200,7 @@ func (b *body) convert(src string) (string, error) {
 }
 
 var (
+	decorativeRe  = regexp.MustCompile(`!\[` + decorativeTok + `\]\(([^)\n]*)\)`)
 	calloutRe     = regexp.MustCompile(`> ` + callTok + `([A-Z]+)-Z *\n(?:> *\n)?`)
 	trailingSpace = regexp.MustCompile(`(?m)^[ \t]+$`)
 )
@@ -1163,28 +1227,49 @@ func (b *body) images(root *html.Node) {
 			continue
 		}
 		src := attr(n, "src")
-		if local := b.file(src); local != "" {
+		local := b.file(src)
+		if local != "" {
 			setAttr(n, "src", local)
 		} else if r := b.ref(src); r.Kind == zendesk.RefAttachment {
 			setAttr(n, "src", r.Abs) // not downloaded: noted with the article
 		} else if r.Kind != zendesk.RefNone {
 			setAttr(n, "src", r.Abs)
-			b.notef("image %s is not an article attachment: it stays on the old help center", r.Abs)
+			b.actionf("image %s is on the old help center but is no article attachment, so the import did not download it: save it beside the article and point the image at it before the old help center closes", r.Abs)
 		} else if strings.HasPrefix(src, "data:") {
 			if name := b.embed(src); name != "" {
 				setAttr(n, "src", escapeURLPath(name))
+				local = name
 			} else {
 				b.notef("an image with inline data (a data: URL) that is not a readable image was kept as is")
 			}
 		} else if src != "" {
-			b.notef("image %s is on another host", src)
+			b.notef("image %s is on another host: the site's Content-Security-Policy (img-src 'self') blocks it; save it beside the article and point the image at it", src)
 		}
 		alt := strings.TrimSpace(attr(n, "alt"))
+		// A title the editor filled with the file name is no caption.
+		if t := strings.TrimSpace(attr(n, "title")); t == "" || t == alt || fileNameAlt.MatchString(t) {
+			delAttr(n, "title")
+		}
+		if local != "" && !webImage(local) {
+			// The site shows PNG, JPEG, GIF, WebP and SVG: anything else is a download.
+			link := elem(atom.A, "href", local)
+			text := alt
+			if text == "" {
+				text = lastElem(local)
+			}
+			link.AppendChild(textNode(text))
+			n.Parent.InsertBefore(link, n)
+			remove(n)
+			b.notef("image %s is not a PNG, JPEG, GIF, WebP or SVG, which browsers show: it became a link to the file", lastElem(local))
+			continue
+		}
 		switch {
 		case !hasAttr(n, "alt"):
 			b.actionf("image %s has no alt text: describe what it shows between the brackets of ![](%s)", lastElem(attr(n, "src")), attr(n, "src"))
 		case alt == "":
-			b.actionf("image %s has an empty alt text: describe what it shows between the brackets of ![](%s), or mark it decorative if it shows nothing a reader needs", lastElem(attr(n, "src")), attr(n, "src"))
+			// An empty alt is how HTML marks an image as decorative.
+			setAttr(n, "alt", decorativeTok)
+			b.notef("image %s has an empty alt text, which marks it decorative: imported as ![](%s){.decorative} (describe it instead if it shows something readers need)", lastElem(attr(n, "src")), attr(n, "src"))
 		case fileNameAlt.MatchString(alt):
 			named = append(named, alt)
 		}
@@ -1237,6 +1322,15 @@ func (b *body) embed(src string) string {
 		b.notef("an image held in the page itself (a data: URL) became the file %s", name)
 		return name
 	}
+}
+
+// webImage reports whether a file is of a type browsers show as an image.
+func webImage(name string) bool {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg":
+		return true
+	}
+	return false
 }
 
 // imageAlts is the alt text of the images below n, as textOf reads them.

@@ -16,14 +16,17 @@ import (
 )
 
 // parallel runs n jobs on every core.
-func parallel(n int, job func(i int)) {
+func parallel(n int, job func(i int)) { parallelN(n, runtime.GOMAXPROCS(0), job) }
+
+// parallelN runs n jobs on the given number of workers.
+func parallelN(n, workers int, job func(i int)) {
 	var wg sync.WaitGroup
 	next := make(chan int, n)
 	for i := 0; i < n; i++ {
 		next <- i
 	}
 	close(next)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

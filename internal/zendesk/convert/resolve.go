@@ -69,7 +69,25 @@ func (c *converter) resolve() {
 			arts = append(arts, p)
 		}
 	}
-	parallel(len(arts), func(i int) { c.headingIDs(arts[i]) })
+	// The new heading ids, of the pages a link with an anchor points at.
+	var targets []*page
+	seen := map[*page]bool{}
+	for _, p := range arts {
+		for _, l := range p.body.links {
+			if l.ref.Fragment == "" {
+				continue
+			}
+			t := p
+			if l.ref.Kind != zendesk.RefFragment {
+				t = c.target(p, l.ref)
+			}
+			if t != nil && t.body != nil && !seen[t] {
+				seen[t] = true
+				targets = append(targets, t)
+			}
+		}
+	}
+	parallel(len(targets), func(i int) { c.headingIDs(targets[i]) })
 	for _, p := range arts {
 		p.md = tokenRe.ReplaceAllStringFunc(p.md, func(tok string) string {
 			n, _ := strconv.Atoi(tokenRe.FindStringSubmatch(tok)[1])

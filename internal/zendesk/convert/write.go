@@ -10,8 +10,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // ManifestFile is where a site records what the import wrote, below content/.
@@ -81,59 +83,85 @@ func (c *converter) write() error {
 		items = append(items, item{rel: rel, src: c.exp.File(local)})
 	}
 	sort.Slice(items, func(i, j int) bool { return items[i].rel < items[j].rel })
-	for _, it := range items {
+	// Each file on its own (hashing, copying, writing are I/O bound): in
+	// parallel, the outcomes taken in order.
+	type outcome struct {
+		hash string // for the manifest; "" leaves the file out of it
+		kind int    // 0 unchanged, 1 kept, 2 written, 3 updated
+		kept string // why it was kept
+		err  error
+	}
+	outcomes := make([]outcome, len(items))
+	var dirs sync.Map
+	parallelN(len(items), 4*runtime.GOMAXPROCS(0), func(i int) {
+		it := items[i]
+		o := &outcomes[i]
 		dest := filepath.Join(dir, filepath.FromSlash(it.rel))
-		want := ""
-		if it.data != nil {
-			want = hash(it.data)
-		} else {
-			h, err := hashFile(it.src)
-			if err != nil {
-				return err
+		data := it.data
+		if data == nil {
+			// A file copied from the export: read once, hashed and written.
+			var err error
+			if data, err = os.ReadFile(it.src); err != nil {
+				o.err = err
+				return
 			}
-			want = h
 		}
+		want := hash(data)
 		have, err := hashFile(dest)
 		exists := err == nil
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return err
+			o.err = err
+			return
 		}
 		prev, imported := old.Files[it.rel]
 		switch {
 		case exists && have == want:
-			c.rep.Unchanged++
-			next.Files[it.rel] = want
-			continue
+			o.hash, o.kind = want, 0
+			return
 		case exists && !c.opts.Force && (!imported || have != prev):
 			// Edited by hand since the import wrote it, or never the import's.
-			what := "edited by hand since the last import"
+			o.kind, o.kept = 1, "edited by hand since the last import"
 			if !imported {
-				what = "not written by the import"
+				o.kept = "not written by the import"
+			} else {
+				o.hash = prev
 			}
-			c.rep.warn("", "content/"+it.rel, "kept: the file was %s; Zendesk's version differs (import with --force to overwrite it)", what)
-			c.rep.Kept++
-			if imported {
-				next.Files[it.rel] = prev
+			return
+		}
+		if _, done := dirs.Load(filepath.Dir(dest)); !done {
+			if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
+				o.err = err
+				return
 			}
-			continue
+			dirs.Store(filepath.Dir(dest), true)
 		}
-		if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
-			return err
+		if err := writeAtomic(dest, bytes.NewReader(data)); err != nil {
+			o.err = err
+			return
 		}
-		if it.data != nil {
-			err = writeAtomic(dest, bytes.NewReader(it.data))
-		} else {
-			err = copyFile(it.src, dest)
-		}
-		if err != nil {
-			return err
-		}
+		o.hash, o.kind = want, 2
 		if exists {
-			c.rep.Updated++
-		} else {
-			c.rep.Written++
+			o.kind = 3
 		}
-		next.Files[it.rel] = want
+	})
+	for i, o := range outcomes {
+		if o.err != nil {
+			return o.err
+		}
+		if o.hash != "" {
+			next.Files[items[i].rel] = o.hash
+		}
+		switch o.kind {
+		case 0:
+			c.rep.Unchanged++
+		case 1:
+			c.rep.warn("", "content/"+items[i].rel, "kept: the file was %s; Zendesk's version differs (import with --force to overwrite it)", o.kept)
+			c.rep.Kept++
+		case 2:
+			c.rep.Written++
+		case 3:
+			c.rep.Updated++
+		}
 	}
 	// Files of pages that are gone from Zendesk.
 	var gone []string
@@ -176,15 +204,6 @@ func removeEmptyDirs(root, dir string) {
 		}
 		dir = filepath.Dir(dir)
 	}
-}
-
-func copyFile(src, dest string) error {
-	f, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return writeAtomic(dest, f)
 }
 
 func writeAtomic(name string, r io.Reader) error {

@@ -66,8 +66,11 @@ type Server struct {
 	// PageSize caps the items per page (default: the request's size, at
 	// most 100; 30 for offset pagination without per_page, as Zendesk).
 	PageSize int
-	// RateLimit answers 429 with Retry-After to requests beyond this many
-	// per RateWindow (default 1 s), counted in fixed windows; 0 is no limit.
+	// RateLimit answers 429 with Retry-After to API requests beyond this
+	// many per RateWindow (default 1 s; Zendesk's is a minute), counted in
+	// fixed windows, and sends X-Rate-Limit, X-Rate-Limit-Remaining and
+	// ratelimit-reset with every API answer; 0 is no limit. Downloads of
+	// the help center's files are not API requests.
 	RateLimit  int
 	RateWindow time.Duration
 	// Fail scripts answers: the next requests whose path (with query)
@@ -79,6 +82,7 @@ type Server struct {
 
 	mu          sync.Mutex
 	requests    []string
+	apiAnswered []time.Time
 	windowStart time.Time
 	windowCount int
 	limited     int
@@ -96,6 +100,14 @@ func (s *Server) Requests() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]string(nil), s.requests...)
+}
+
+// APIAnswered returns when each API request that was not refused with a
+// 429 arrived, in order.
+func (s *Server) APIAnswered() []time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Time(nil), s.apiAnswered...)
 }
 
 // Limited returns how many requests got a 429.
@@ -131,14 +143,26 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		status, scripted = q[0], true
 		s.Fail[key] = q[1:]
 	}
-	retry := s.overLimit()
+	var retry time.Duration
+	if strings.HasPrefix(r.URL.Path, "/api/") && s.RateLimit > 0 {
+		// The limit is the API's: pages and files of the help center
+		// itself are not API requests.
+		var remaining int
+		var reset time.Duration
+		retry, remaining, reset = s.overLimit()
+		w.Header().Set("X-Rate-Limit", strconv.Itoa(s.RateLimit))
+		w.Header().Set("X-Rate-Limit-Remaining", strconv.Itoa(remaining))
+		w.Header().Set("Ratelimit-Reset", strconv.Itoa(int(math.Ceil(reset.Seconds()))))
+	}
 	s.mu.Unlock()
 
+	if retry == 0 && strings.HasPrefix(r.URL.Path, "/api/") {
+		s.mu.Lock()
+		s.apiAnswered = append(s.apiAnswered, time.Now())
+		s.mu.Unlock()
+	}
 	if retry > 0 {
-		secs := int(math.Ceil(retry.Seconds()))
-		w.Header().Set("Retry-After", strconv.Itoa(secs))
-		w.Header().Set("X-Rate-Limit", strconv.Itoa(s.RateLimit))
-		w.Header().Set("X-Rate-Limit-Remaining", "0")
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(retry.Seconds()))))
 		writeJSON(w, http.StatusTooManyRequests, map[string]string{"error": "APIRateLimitExceeded", "description": "Number of allowed API requests per minute exceeded"})
 		return
 	}
@@ -173,7 +197,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		// As a storage service answers: the type and the file's name.
-		name, ctype := s.fileInfo(id)
+		name, ctype := s.HC.fileInfo(id)
 		if ctype != "" {
 			w.Header().Set("Content-Type", ctype)
 		}
@@ -203,13 +227,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, zendesk.Locales{Locales: s.HC.Locales, DefaultLocale: s.HC.DefaultLocale})
 	case listPath.MatchString(p):
 		m := listPath.FindStringSubmatch(p)
-		s.serveList(w, r, m[2], s.items(m[1], m[2]))
+		s.serveList(w, r, m[2], s.HC.Items(s.URL, m[1], m[2]))
 	case attachmentList.MatchString(p):
 		id, _ := strconv.ParseInt(attachmentList.FindStringSubmatch(p)[1], 10, 64)
 		var items []any
 		for _, a := range s.HC.Attachments {
 			if a.ArticleID == id {
-				items = append(items, s.fillAttachment(a))
+				items = append(items, s.HC.FillAttachment(s.URL, a))
 			}
 		}
 		s.serveList(w, r, "article_attachments", items)
@@ -218,12 +242,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// overLimit counts a request against the rate limit and returns how long
-// the client must wait, or 0. s.mu is held.
-func (s *Server) overLimit() time.Duration {
-	if s.RateLimit <= 0 {
-		return 0
-	}
+// overLimit counts an API request against the rate limit and returns how
+// long the client must wait (0: answer it), the requests left in the
+// window and when it ends. s.mu is held.
+func (s *Server) overLimit() (retry time.Duration, remaining int, reset time.Duration) {
 	win := s.RateWindow
 	if win <= 0 {
 		win = time.Second
@@ -233,11 +255,12 @@ func (s *Server) overLimit() time.Duration {
 		s.windowStart, s.windowCount = now, 0
 	}
 	s.windowCount++
+	reset = s.windowStart.Add(win).Sub(now)
 	if s.windowCount <= s.RateLimit {
-		return 0
+		return 0, s.RateLimit - s.windowCount, reset
 	}
 	s.limited++
-	return s.windowStart.Add(win).Sub(now)
+	return reset, 0, reset
 }
 
 func (s *Server) authorized(r *http.Request) bool {
@@ -259,13 +282,13 @@ func (s *Server) hasAttachment(id int64, name string) bool {
 }
 
 // fileInfo returns the name and type of a file the fake serves.
-func (s *Server) fileInfo(id int64) (name, ctype string) {
-	for _, a := range s.HC.Attachments {
+func (hc *HelpCenter) fileInfo(id int64) (name, ctype string) {
+	for _, a := range hc.Attachments {
 		if a.ID == id {
 			return a.FileName, a.ContentType
 		}
 	}
-	if n, ok := s.HC.FileNames[id]; ok {
+	if n, ok := hc.FileNames[id]; ok {
 		return n, mime.TypeByExtension(path.Ext(n))
 	}
 	return "", ""
@@ -278,43 +301,46 @@ func unescape(s string) string {
 	return s
 }
 
-// items returns the items of one locale's list, filled in.
-func (s *Server) items(locale, kind string) []any {
+// Items returns the items of one locale's list ("categories",
+// "sections", "articles") as the API sends them from base: URLs filled
+// in, "{{base}}" expanded.
+func (hc *HelpCenter) Items(base, locale, kind string) []any {
+	expand := func(v string) string { return strings.ReplaceAll(v, "{{base}}", base) }
 	var out []any
 	switch kind {
 	case "categories":
-		for _, c := range s.HC.Categories {
+		for _, c := range hc.Categories {
 			if c.Locale == locale {
-				c.URL = s.URL + fmt.Sprintf("/api/v2/help_center/%s/categories/%d.json", locale, c.ID)
+				c.URL = base + fmt.Sprintf("/api/v2/help_center/%s/categories/%d.json", locale, c.ID)
 				if c.HTMLURL == "" {
-					c.HTMLURL = fmt.Sprintf("%s/hc/%s/categories/%d-%s", s.URL, locale, c.ID, url.PathEscape(Slug(c.Name)))
+					c.HTMLURL = fmt.Sprintf("%s/hc/%s/categories/%d-%s", base, locale, c.ID, url.PathEscape(Slug(c.Name)))
 				}
-				c.HTMLURL = s.expand(c.HTMLURL)
-				c.Description = s.expand(c.Description)
+				c.HTMLURL = expand(c.HTMLURL)
+				c.Description = expand(c.Description)
 				out = append(out, c)
 			}
 		}
 	case "sections":
-		for _, c := range s.HC.Sections {
+		for _, c := range hc.Sections {
 			if c.Locale == locale {
-				c.URL = s.URL + fmt.Sprintf("/api/v2/help_center/%s/sections/%d.json", locale, c.ID)
+				c.URL = base + fmt.Sprintf("/api/v2/help_center/%s/sections/%d.json", locale, c.ID)
 				if c.HTMLURL == "" {
-					c.HTMLURL = fmt.Sprintf("%s/hc/%s/sections/%d-%s", s.URL, locale, c.ID, url.PathEscape(Slug(c.Name)))
+					c.HTMLURL = fmt.Sprintf("%s/hc/%s/sections/%d-%s", base, locale, c.ID, url.PathEscape(Slug(c.Name)))
 				}
-				c.HTMLURL = s.expand(c.HTMLURL)
-				c.Description = s.expand(c.Description)
+				c.HTMLURL = expand(c.HTMLURL)
+				c.Description = expand(c.Description)
 				out = append(out, c)
 			}
 		}
 	case "articles":
-		for _, a := range s.HC.Articles {
+		for _, a := range hc.Articles {
 			if a.Locale == locale {
-				a.URL = s.URL + fmt.Sprintf("/api/v2/help_center/%s/articles/%d.json", locale, a.ID)
+				a.URL = base + fmt.Sprintf("/api/v2/help_center/%s/articles/%d.json", locale, a.ID)
 				if a.HTMLURL == "" {
-					a.HTMLURL = fmt.Sprintf("%s/hc/%s/articles/%d-%s", s.URL, locale, a.ID, url.PathEscape(Slug(a.Title)))
+					a.HTMLURL = fmt.Sprintf("%s/hc/%s/articles/%d-%s", base, locale, a.ID, url.PathEscape(Slug(a.Title)))
 				}
-				a.HTMLURL = s.expand(a.HTMLURL)
-				a.Body = s.expand(a.Body)
+				a.HTMLURL = expand(a.HTMLURL)
+				a.Body = expand(a.Body)
 				if a.Name == "" {
 					a.Name = a.Title
 				}
@@ -325,19 +351,18 @@ func (s *Server) items(locale, kind string) []any {
 	return out
 }
 
-func (s *Server) fillAttachment(a zendesk.Attachment) zendesk.Attachment {
-	a.URL = s.URL + fmt.Sprintf("/api/v2/help_center/articles/attachments/%d.json", a.ID)
+// FillAttachment returns an attachment as the API sends it from base.
+func (hc *HelpCenter) FillAttachment(base string, a zendesk.Attachment) zendesk.Attachment {
+	a.URL = base + fmt.Sprintf("/api/v2/help_center/articles/attachments/%d.json", a.ID)
 	if a.ContentURL == "" {
-		a.ContentURL = fmt.Sprintf("%s/hc/article_attachments/%d/%s", s.URL, a.ID, url.PathEscape(a.FileName))
+		a.ContentURL = fmt.Sprintf("%s/hc/article_attachments/%d/%s", base, a.ID, url.PathEscape(a.FileName))
 	}
-	a.ContentURL = s.expand(a.ContentURL)
-	if b, ok := s.HC.Files[a.ID]; ok && a.Size == 0 {
+	a.ContentURL = strings.ReplaceAll(a.ContentURL, "{{base}}", base)
+	if b, ok := hc.Files[a.ID]; ok && a.Size == 0 {
 		a.Size = int64(len(b))
 	}
 	return a
 }
-
-func (s *Server) expand(v string) string { return strings.ReplaceAll(v, "{{base}}", s.URL) }
 
 // serveList answers one page of items under key in the configured style.
 func (s *Server) serveList(w http.ResponseWriter, r *http.Request, key string, items []any) {
